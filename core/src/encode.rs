@@ -1,0 +1,90 @@
+//! Single positions: a whole row, or one column.
+
+use crate::{Column, Element, Encoding, Error, Layout};
+
+impl Encoding {
+    /// Writes the encoding of `position` (any finite `f64`) into `out`, which must hold exactly
+    /// [`d_model`](Encoding::d_model) values.
+    ///
+    /// Every `f32` value is within 2^−24 of the exact one (correctly rounded or next to it), every
+    /// `f64` value within 2^−48·(1 + |θ|), for `|c·p| ≤ 2^24`, any layout and base up to 10^7;
+    /// beyond, the error grows at most in proportion to `|θ|`.
+    ///
+    /// ```
+    /// use posenc_core::Encoding;
+    ///
+    /// let enc = Encoding::new(4)?;
+    /// let mut row = [0.0f64; 4];
+    /// enc.encode(1.0, &mut row)?;
+    /// // sin(1), cos(1), sin(1/100), cos(1/100)
+    /// assert_eq!(row[0], 1.0f64.sin());
+    /// assert_eq!(row[1], 1.0f64.cos());
+    /// assert!((row[2] - 0.01f64.sin()).abs() < 1e-17);
+    /// assert!(enc.encode(f64::NAN, &mut row).is_err());
+    /// assert!(enc.encode(1.0, &mut [0.0f64; 3]).is_err());
+    /// # Ok::<(), posenc_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::BufferLength`] when `out.len() != d_model`, [`Error::NonFinitePosition`],
+    /// [`Error::AngleOverflow`] when `c·p` is not finite. On error `out` is untouched.
+    pub fn encode<T: Element>(&self, position: f64, out: &mut [T]) -> Result<(), Error> {
+        self.check_row(out.len())?;
+        let scaled = self.scaled_position(position)?;
+        let (d, n) = (self.d_model(), self.pairs());
+        for pair in 0..n {
+            let (sin, cos) = self.sin_cos(scaled, pair);
+            let (sin_col, cos_col) = self.layout().pair_columns(d, pair);
+            out[sin_col] = T::from_f64(sin);
+            if let Some(cos_col) = cos_col {
+                out[cos_col] = T::from_f64(cos);
+            }
+        }
+        if self.layout() != Layout::Interleaved && !d.is_multiple_of(2) {
+            out[d - 1] = T::from_f64(0.0);
+        }
+        Ok(())
+    }
+
+    /// The value of one column at `position`, in `f64`.
+    ///
+    /// ```
+    /// let enc = posenc_core::Encoding::new(512)?;
+    /// assert_eq!(enc.value(2.0, 0)?, 2.0f64.sin());
+    /// assert_eq!(enc.value(0.0, 511)?, 1.0); // cos 0
+    /// # Ok::<(), posenc_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::ColumnOutOfRange`], [`Error::NonFinitePosition`], [`Error::AngleOverflow`].
+    pub fn value(&self, position: f64, column: usize) -> Result<f64, Error> {
+        let what = self
+            .layout()
+            .column(self.d_model(), column)
+            .ok_or(Error::ColumnOutOfRange {
+                column,
+                d_model: self.d_model(),
+            })?;
+        let scaled = self.scaled_position(position)?;
+        Ok(match what {
+            Column::Sin(pair) => self.sin_cos(scaled, pair).0,
+            Column::Cos(pair) => self.sin_cos(scaled, pair).1,
+            Column::Zero => 0.0,
+        })
+    }
+
+    /// Checks that a row buffer has `d_model` values.
+    ///
+    /// # Errors
+    /// [`Error::BufferLength`] otherwise.
+    pub fn check_row(&self, len: usize) -> Result<(), Error> {
+        if len == self.d_model() {
+            Ok(())
+        } else {
+            Err(Error::BufferLength {
+                expected: self.d_model(),
+                actual: len,
+            })
+        }
+    }
+}

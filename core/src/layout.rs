@@ -1,0 +1,174 @@
+//! The three ways a row's columns are laid out, and which value each column holds.
+
+use core::fmt;
+use core::str::FromStr;
+
+use crate::Error;
+
+/// Where the sines and cosines of each frequency go in a row.
+///
+/// The text names (used by [`FromStr`] and [`Display`](fmt::Display)) are those of the SPEC.
+///
+/// ```
+/// use posenc_core::Layout;
+///
+/// let layout: Layout = "split-sin-cos".parse()?;
+/// assert_eq!(layout, Layout::SplitSinCos);
+/// assert_eq!(layout.to_string(), "split-sin-cos");
+/// assert!("sin-cos".parse::<Layout>().is_err());
+/// # Ok::<(), posenc_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Layout {
+    /// Column `2i` holds `sin θ_i`, column `2i+1` holds `cos θ_i`: the paper, the PyTorch
+    /// tutorial, Hugging Face. `⌈d/2⌉` frequencies; an odd `d` ends on a lone sine.
+    #[default]
+    Interleaved,
+    /// All sines, then all cosines: tensor2tensor, fairseq, Whisper. `⌊d/2⌋` frequencies; an
+    /// odd `d` ends on a zero column.
+    SplitSinCos,
+    /// All cosines, then all sines: diffusion timestep embeddings with `flip_sin_to_cos`.
+    /// `⌊d/2⌋` frequencies; an odd `d` ends on a zero column.
+    SplitCosSin,
+}
+
+impl Layout {
+    /// Every layout, in the SPEC's order.
+    pub const ALL: [Layout; 3] = [
+        Layout::Interleaved,
+        Layout::SplitSinCos,
+        Layout::SplitCosSin,
+    ];
+
+    /// The layout's name in text form, as [`FromStr`] reads it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Layout::Interleaved => "interleaved",
+            Layout::SplitSinCos => "split-sin-cos",
+            Layout::SplitCosSin => "split-cos-sin",
+        }
+    }
+
+    /// The number of frequencies `n` a row of `d_model` columns has in this layout.
+    #[must_use]
+    pub const fn pairs(self, d_model: usize) -> usize {
+        match self {
+            Layout::Interleaved => d_model.div_ceil(2),
+            Layout::SplitSinCos | Layout::SplitCosSin => d_model / 2,
+        }
+    }
+
+    /// What column `column` of a row of `d_model` columns holds, or `None` past the row's end.
+    #[must_use]
+    pub const fn column(self, d_model: usize, column: usize) -> Option<Column> {
+        if column >= d_model {
+            return None;
+        }
+        let n = self.pairs(d_model);
+        Some(match self {
+            Layout::Interleaved if column % 2 == 0 => Column::Sin(column / 2),
+            Layout::Interleaved => Column::Cos(column / 2),
+            _ if column >= 2 * n => Column::Zero,
+            Layout::SplitSinCos if column < n => Column::Sin(column),
+            Layout::SplitSinCos => Column::Cos(column - n),
+            Layout::SplitCosSin if column < n => Column::Cos(column),
+            Layout::SplitCosSin => Column::Sin(column - n),
+        })
+    }
+
+    /// The columns that hold `sin θ_pair` and `cos θ_pair` in a row of `d_model` columns;
+    /// the cosine is `None` for the lone last sine of an odd interleaved row.
+    /// The caller keeps `pair` below [`pairs`](Self::pairs).
+    #[must_use]
+    pub const fn pair_columns(self, d_model: usize, pair: usize) -> (usize, Option<usize>) {
+        let n = self.pairs(d_model);
+        match self {
+            Layout::Interleaved if 2 * pair + 1 < d_model => (2 * pair, Some(2 * pair + 1)),
+            Layout::Interleaved => (2 * pair, None),
+            Layout::SplitSinCos => (pair, Some(n + pair)),
+            Layout::SplitCosSin => (n + pair, Some(pair)),
+        }
+    }
+}
+
+/// What one column of a row holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    /// `sin θ_i` of frequency `i`.
+    Sin(usize),
+    /// `cos θ_i` of frequency `i`.
+    Cos(usize),
+    /// The constant 0 that pads an odd row in the split layouts.
+    Zero,
+}
+
+impl fmt::Display for Layout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Layout {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Layout::ALL
+            .into_iter()
+            .find(|layout| layout.name() == s)
+            .ok_or(Error::UnknownLayout)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for layout in Layout::ALL {
+            assert_eq!(layout.name().parse::<Layout>(), Ok(layout));
+        }
+        assert_eq!("Interleaved".parse::<Layout>(), Err(Error::UnknownLayout));
+        assert_eq!("".parse::<Layout>(), Err(Error::UnknownLayout));
+    }
+
+    #[test]
+    fn columns_follow_the_spec_table() {
+        use Column::*;
+        let row = |layout: Layout, d| {
+            (0..d)
+                .map(|j| layout.column(d, j).unwrap())
+                .collect::<std::vec::Vec<_>>()
+        };
+        assert_eq!(
+            row(Layout::Interleaved, 5),
+            [Sin(0), Cos(0), Sin(1), Cos(1), Sin(2)]
+        );
+        assert_eq!(
+            row(Layout::SplitSinCos, 5),
+            [Sin(0), Sin(1), Cos(0), Cos(1), Zero]
+        );
+        assert_eq!(
+            row(Layout::SplitCosSin, 4),
+            [Cos(0), Cos(1), Sin(0), Sin(1)]
+        );
+        assert_eq!(row(Layout::SplitSinCos, 1), [Zero]);
+        assert_eq!(Layout::Interleaved.column(5, 5), None);
+    }
+
+    #[test]
+    fn pair_columns_agree_with_column() {
+        for layout in Layout::ALL {
+            for d in 1..12 {
+                for pair in 0..layout.pairs(d) {
+                    let (s, c) = layout.pair_columns(d, pair);
+                    assert_eq!(layout.column(d, s), Some(Column::Sin(pair)));
+                    if let Some(c) = c {
+                        assert_eq!(layout.column(d, c), Some(Column::Cos(pair)));
+                    }
+                }
+            }
+        }
+    }
+}
