@@ -73,6 +73,21 @@ impl Encoding {
         })
     }
 
+    /// Checks that `position` can be encoded: finite, and `c·position` finite.
+    ///
+    /// ```
+    /// let enc = posenc_core::Encoding::new(8)?;
+    /// assert!(enc.check_position(-1.5e9).is_ok());
+    /// assert!(enc.check_position(f64::NAN).is_err());
+    /// # Ok::<(), posenc_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::NonFinitePosition`], [`Error::AngleOverflow`].
+    pub fn check_position(&self, position: f64) -> Result<(), Error> {
+        self.scaled_position(position).map(|_| ())
+    }
+
     /// Checks that a row buffer has `d_model` values.
     ///
     /// # Errors

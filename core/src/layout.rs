@@ -67,7 +67,7 @@ impl Layout {
         }
         let n = self.pairs(d_model);
         Some(match self {
-            Layout::Interleaved if column % 2 == 0 => Column::Sin(column / 2),
+            Layout::Interleaved if column.is_multiple_of(2) => Column::Sin(column / 2),
             Layout::Interleaved => Column::Cos(column / 2),
             _ if column >= 2 * n => Column::Zero,
             Layout::SplitSinCos if column < n => Column::Sin(column),

@@ -1,0 +1,59 @@
+//! Validation of row blocks, shared by every entry point that writes more than one row.
+
+use posenc_core::{Encoding, Error};
+
+/// The position of row `k` of a table that starts at `start`: `start + k`, rounded once.
+///
+/// Every crate of the workspace forms table positions with this function, so that a row has
+/// the same position however the table is cut into blocks.
+#[inline]
+#[must_use]
+pub fn row_position(start: f64, k: u64) -> f64 {
+    start + k as f64
+}
+
+/// Checks a block of `len` values starting at row `first_row`; returns its number of rows.
+pub(crate) fn check(
+    enc: &Encoding,
+    start: f64,
+    first_row: u64,
+    len: usize,
+) -> Result<usize, Error> {
+    let d = enc.d_model();
+    if !len.is_multiple_of(d) {
+        return Err(Error::NotWholeRows { len, d_model: d });
+    }
+    let rows = len / d;
+    enc.check_position(start)?;
+    if rows == 0 {
+        return Ok(0);
+    }
+    // |c·p| is largest at one end of the block, so the two ends decide for every row.
+    let last = first_row.saturating_add(rows as u64 - 1);
+    for k in [first_row, last] {
+        let position = row_position(start, k);
+        enc.check_position(position).map_err(|e| match e {
+            Error::NonFinitePosition(_) => Error::PositionRangeOverflow { start, rows },
+            other => other,
+        })?;
+    }
+    Ok(rows)
+}
+
+/// Checks an explicit list of positions against an output of `len` values.
+pub(crate) fn check_positions(enc: &Encoding, positions: &[f64], len: usize) -> Result<(), Error> {
+    let expected = positions
+        .len()
+        .checked_mul(enc.d_model())
+        .ok_or(Error::SizeOverflow {
+            rows: positions.len(),
+            d_model: enc.d_model(),
+        })?;
+    if len != expected {
+        return Err(Error::BufferLength {
+            expected,
+            actual: len,
+        });
+    }
+    positions.iter().try_for_each(|&p| enc.check_position(p))
+}

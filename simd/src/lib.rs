@@ -1,0 +1,97 @@
+//! # posenc-simd: the fast single-thread path
+//!
+//! Encodes rows of the sinusoidal positional encoding with SIMD across the dimensions of a
+//! row, checked against [`posenc_core`] and the SPEC's golden file.
+//!
+//! `#![no_std]`, no allocation. Every function validates its input and returns
+//! `Result<_, Error>`; none panics.
+//!
+//! ```
+//! use posenc_simd::{Encoding, encode_row, encode_rows};
+//!
+//! let enc = Encoding::new(512)?;
+//! let mut row = [0.0f32; 512];
+//! encode_row(&enc, 100_000.0, &mut row)?;
+//!
+//! // Rows start + first_row .. start + first_row + 4 of a table.
+//! let mut block = [0.0f32; 4 * 512];
+//! encode_rows(&enc, 0.0, 99_998, &mut block)?;
+//! assert_eq!(&block[2 * 512..3 * 512], &row[..]);
+//! # Ok::<(), posenc_simd::Error>(())
+//! ```
+#![no_std]
+#![deny(missing_docs)]
+
+mod block;
+mod scalar;
+
+pub use posenc_core::{Element, Encoding, Error, Layout, Preset};
+
+pub use block::row_position;
+
+/// Writes the encoding of `position` into `out` (exactly `d_model` values).
+///
+/// # Errors
+/// [`Error::BufferLength`], [`Error::NonFinitePosition`], [`Error::AngleOverflow`].
+pub fn encode_row<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
+    enc.check_row(out.len())?;
+    enc.check_position(position)?;
+    scalar::encode_row(enc, position, out);
+    Ok(())
+}
+
+/// Writes rows `first_row .. first_row + out.len() / d_model` of the table whose row `k` is at
+/// position [`row_position`]`(start, k)` into `out`, row after row.
+///
+/// Every row's values depend only on the encoding and the row's index `k`, never on where a
+/// block starts or ends: a table written in blocks of any sizes is bit-identical to the table
+/// written in one call. This is the kernel the parallel crate runs per chunk.
+///
+/// # Errors
+/// [`Error::NotWholeRows`] when `out.len()` is not a multiple of `d_model`;
+/// [`Error::NonFinitePosition`] or [`Error::AngleOverflow`] when a row's position is not usable.
+pub fn encode_rows<T: Element>(
+    enc: &Encoding,
+    start: f64,
+    first_row: u64,
+    out: &mut [T],
+) -> Result<(), Error> {
+    let rows = block::check(enc, start, first_row, out.len())?;
+    scalar::encode_rows(enc, start, first_row, rows, out);
+    Ok(())
+}
+
+/// Adds the rows that [`encode_rows`] would write to `inout` (`x + pe[first_row..]`), for
+/// embeddings shaped `[rows, d_model]`.
+///
+/// # Errors
+/// As [`encode_rows`].
+pub fn add_rows<T: Element>(
+    enc: &Encoding,
+    start: f64,
+    first_row: u64,
+    inout: &mut [T],
+) -> Result<(), Error> {
+    let rows = block::check(enc, start, first_row, inout.len())?;
+    scalar::add_rows(enc, start, first_row, rows, inout);
+    Ok(())
+}
+
+/// Writes one row per position of `positions` into `out` (`positions.len() · d_model` values),
+/// for fractional timesteps and other explicit position lists.
+///
+/// # Errors
+/// [`Error::BufferLength`] when `out` has not exactly one row per position;
+/// [`Error::NonFinitePosition`] or [`Error::AngleOverflow`] for the first bad position (then
+/// `out` is untouched).
+pub fn encode_positions<T: Element>(
+    enc: &Encoding,
+    positions: &[f64],
+    out: &mut [T],
+) -> Result<(), Error> {
+    block::check_positions(enc, positions, out.len())?;
+    for (&position, row) in positions.iter().zip(out.chunks_exact_mut(enc.d_model())) {
+        scalar::encode_row(enc, position, row);
+    }
+    Ok(())
+}

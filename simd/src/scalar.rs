@@ -1,0 +1,42 @@
+//! The portable path: every value from the core, one row at a time. Correct everywhere; the
+//! vector path is checked against the same tests.
+
+use posenc_core::{Element, Encoding};
+
+use crate::block::row_position;
+
+/// One row; the caller has validated the position and the length.
+pub(crate) fn encode_row<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) {
+    // Validated by the caller: the core cannot fail here.
+    let _ = enc.encode(position, out);
+}
+
+pub(crate) fn encode_rows<T: Element>(
+    enc: &Encoding,
+    start: f64,
+    first_row: u64,
+    rows: usize,
+    out: &mut [T],
+) {
+    for (k, row) in out.chunks_exact_mut(enc.d_model()).take(rows).enumerate() {
+        encode_row(enc, row_position(start, first_row + k as u64), row);
+    }
+}
+
+pub(crate) fn add_rows<T: Element>(
+    enc: &Encoding,
+    start: f64,
+    first_row: u64,
+    rows: usize,
+    inout: &mut [T],
+) {
+    for (k, row) in inout.chunks_exact_mut(enc.d_model()).take(rows).enumerate() {
+        let position = row_position(start, first_row + k as u64);
+        for (column, x) in row.iter_mut().enumerate() {
+            // Validated by the caller: the column and the position are in range.
+            let value = enc.value(position, column).unwrap_or(0.0);
+            // One rounding for the sum, none for the encoding on its own.
+            *x = T::from_f64(x.to_f64() + value);
+        }
+    }
+}
