@@ -68,3 +68,8 @@ pub use encoding::{DEFAULT_BASE, Encoding, EncodingBuilder};
 pub use error::Error;
 pub use layout::{Column, Layout};
 pub use preset::Preset;
+
+// The README's examples are compiled and run as doctests, so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -37,3 +37,47 @@ pub const AGREE_F32: f64 = BACKEND_F32 + CORE_F32;
 pub fn agree_f64(theta: f64) -> f64 {
     2.0 * f64_bound(theta)
 }
+
+/// Rounding of a few `f64` operations on values in [−1, 1]: a handful of half-ulps at 1.
+pub const F64_ARITH: f64 = 1.0 / 1125899906842624.0; // 2^-50
+
+/// Rotation (SPEC relation 3), `f64`: R(b)·PE(a) against PE(a+b), where every angle involved has
+/// `|θ| ≤ theta_max`.
+///
+/// Each rotated value is `s·cos φ + c·sin φ` (or the cosine's twin): the errors of `s` and `c`
+/// (each within [`f64_bound`]) reach it with weights `|cos φ|, |sin φ| ≤ 1`, those of `cos φ` and
+/// `sin φ` (each within `f64_bound`) with weights `|s|, |c| ≤ 1`, so at most 4 bounds; PE(a+b) adds
+/// its own bound; the products and the sum add [`F64_ARITH`].
+#[must_use]
+pub fn rotation_f64(theta_max: f64) -> f64 {
+    5.0 * f64_bound(theta_max) + F64_ARITH
+}
+
+/// The same for a row of `f32` values rotated in `f64` and rounded back: the two `f32` inputs
+/// (each within [`CORE_F32`]) with weights at most 1, the rotation's `f64` errors, the final
+/// rounding to `f32` (half an ulp, [`CORE_F32`]) and PE(a+b)'s own [`CORE_F32`].
+#[must_use]
+pub fn rotation_f32(theta_max: f64) -> f64 {
+    4.0 * CORE_F32 + 2.0 * f64_bound(theta_max) + F64_ARITH
+}
+
+/// The squared norm of a (sin, cos) pair against 1, `f64`: `(s+ε)² + (c+δ)² − 1 ≈ 2sε + 2cδ`,
+/// at most `2√2` bounds (< 3), plus the rounding of the squares and their sum.
+#[must_use]
+pub fn pair_norm_f64(theta: f64) -> f64 {
+    3.0 * f64_bound(theta) + F64_ARITH
+}
+
+/// The same for `f32` values (each within [`CORE_F32`] of exact, widened exactly to `f64`).
+pub const PAIR_NORM_F32: f64 = 3.0 * CORE_F32 + F64_ARITH;
+
+/// Relative position (SPEC relation 4): `PE(a)·PE(b)` against `PE(a+t)·PE(b+t)` over `pairs`
+/// pairs, with every `|θ| ≤ theta_max`. A dot product of `m = 2·pairs` terms `x·y` with `x`, `y`
+/// in [−1, 1] each within `ε` moves by at most `2ε + ε²` a term, and summing adds `m` roundings
+/// of at most 2^−53·m (a crude bound on the running sum's ulp, which is ≤ m); two such dots.
+#[must_use]
+pub fn relative_position_f64(pairs: usize, theta_max: f64) -> f64 {
+    let m = 2.0 * pairs as f64;
+    let eps = f64_bound(theta_max);
+    2.0 * (m * (2.0 * eps + eps * eps) + m * m * pow2(-53))
+}
