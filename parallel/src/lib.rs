@@ -1,0 +1,199 @@
+//! # posenc-parallel: whole tables at memory speed on every core
+//!
+//! Sinusoidal positional-encoding tables, explicit position lists and "add to embeddings",
+//! split over the threads of the current [`rayon`] pool in whole-row chunks sized for the
+//! cache, each chunk written by the [`posenc_simd`] row-block kernel.
+//!
+//! **Bit-for-bit reproducible.** A row's values depend only on the encoding and the row's
+//! position, never on which thread wrote it or where a chunk starts, so every function here
+//! gives exactly the output of the sequential [`posenc_simd`] call, whatever the number of
+//! threads.
+//!
+//! **Every input is checked, once, before any work starts.** Lengths that do not match, sizes
+//! that overflow `usize`, positions that are not finite and allocations that cannot be made
+//! are [`Error`] values, never a panic or an abort; an invalid call writes nothing.
+//!
+//! The core's types are re-exported, so a batch user depends on this crate alone.
+//!
+//! ```
+//! use posenc_parallel::{Encoding, add_to_embeddings, table};
+//!
+//! let enc = Encoding::new(512)?;
+//! // Rows for positions 0 .. 4096, on every thread of the current rayon pool.
+//! let pe: Vec<f32> = table(&enc, 0.0, 4096)?;
+//! assert_eq!(pe.len(), 4096 * 512);
+//!
+//! // x + pe[100..100 + 8] for embeddings [8, 512] during incremental decoding.
+//! let mut x = vec![0.0f32; 8 * 512];
+//! add_to_embeddings(&enc, 100.0, &mut x)?;
+//! assert_eq!(&x[..], &pe[100 * 512..108 * 512]);
+//! # Ok::<(), posenc_parallel::Error>(())
+//! ```
+//!
+//! ## Choosing the threads
+//! Every function runs on the rayon pool it is called from: the global pool (one thread per
+//! core, or `RAYON_NUM_THREADS`), or a pool of your own through
+//! [`ThreadPool::install`](rayon::ThreadPool::install):
+//!
+//! ```
+//! use posenc_parallel::{Encoding, table};
+//!
+//! let enc = Encoding::new(256)?;
+//! let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("a pool");
+//! let pe: Vec<f64> = pool.install(|| table(&enc, 0.0, 1000))?;
+//! assert_eq!(pe.len(), 1000 * 256);
+//! # Ok::<(), posenc_parallel::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod alloc;
+mod check;
+mod chunk;
+mod run;
+
+pub use posenc_core::{
+    Column, DEFAULT_BASE, Element, Encoding, EncodingBuilder, Error, Layout, Preset,
+};
+pub use posenc_simd::row_position;
+
+/// Writes rows `first_row .. first_row + out.len() / d_model` of the table that starts at
+/// `start` into `out`, row after row: row `k` holds the encoding of
+/// [`row_position`]`(start, k)`.
+///
+/// Bit-identical to `posenc_simd::encode_rows(enc, start, first_row, out)`.
+///
+/// # Errors
+/// [`Error::NotWholeRows`] when `out.len()` is not a multiple of `d_model`;
+/// [`Error::NonFinitePosition`] or [`Error::AngleOverflow`] for `start`;
+/// [`Error::PositionRangeOverflow`] or [`Error::AngleOverflow`] when the last row's position
+/// is not usable. On error `out` is untouched.
+pub fn fill_rows<T: Element>(
+    enc: &Encoding,
+    start: f64,
+    first_row: u64,
+    out: &mut [T],
+) -> Result<(), Error> {
+    check::block(enc, start, first_row, out.len())?;
+    run::for_each_chunk(out, enc.d_model(), |row, block| {
+        posenc_simd::encode_rows(enc, start, first_row + row as u64, block)
+    })
+}
+
+/// Writes the table that starts at `start` into `out`: [`fill_rows`] from row 0.
+///
+/// # Errors
+/// As [`fill_rows`].
+pub fn fill_table<T: Element>(enc: &Encoding, start: f64, out: &mut [T]) -> Result<(), Error> {
+    fill_rows(enc, start, 0, out)
+}
+
+/// Allocates and returns the table of `rows` rows that starts at `start`
+/// (`rows · d_model` values, row after row), as [`fill_table`] writes it.
+///
+/// The memory is asked for with a fallible allocation and each page is first touched by the
+/// thread that writes it; nothing else is allocated.
+///
+/// # Errors
+/// [`Error::SizeOverflow`] when `rows · d_model` values, or their bytes, do not fit in
+/// `usize`/`isize`; [`Error::AllocationFailed`] when the allocator refuses the memory; the
+/// position errors of [`fill_rows`] (checked before allocating).
+pub fn table<T: Element>(enc: &Encoding, start: f64, rows: usize) -> Result<Vec<T>, Error> {
+    let values = check::values(enc, rows)?;
+    check::block(enc, start, 0, values)?;
+    let mut out = alloc::zeroed::<T>(values, rows, enc.d_model())?;
+    fill_table(enc, start, &mut out)?;
+    Ok(out)
+}
+
+/// The number of bytes [`table`] allocates for `rows` rows of `T`.
+///
+/// # Errors
+/// [`Error::SizeOverflow`] when the table cannot exist in this address space.
+pub fn table_bytes<T: Element>(enc: &Encoding, rows: usize) -> Result<usize, Error> {
+    let values = check::values(enc, rows)?;
+    alloc::bytes::<T>(values).ok_or(Error::SizeOverflow {
+        rows,
+        d_model: enc.d_model(),
+    })
+}
+
+/// Writes one row per position of `positions` into `out` (`positions.len() · d_model`
+/// values), for fractional timesteps and other explicit position lists.
+///
+/// Bit-identical to `posenc_simd::encode_positions(enc, positions, out)`.
+///
+/// # Errors
+/// [`Error::SizeOverflow`] when `positions.len() · d_model` overflows; [`Error::BufferLength`]
+/// when `out` has not exactly one row per position; [`Error::NonFinitePosition`] or
+/// [`Error::AngleOverflow`] for the first bad position. On error `out` is untouched.
+pub fn encode_positions<T: Element>(
+    enc: &Encoding,
+    positions: &[f64],
+    out: &mut [T],
+) -> Result<(), Error> {
+    check::positions(enc, positions, out.len())?;
+    run::for_each_chunk(out, enc.d_model(), |row, block| {
+        let rows = block.len() / enc.d_model();
+        posenc_simd::encode_positions(enc, &positions[row..row + rows], block)
+    })
+}
+
+/// Allocates and returns one row per position of `positions`, as [`encode_positions`]
+/// writes them.
+///
+/// # Errors
+/// As [`encode_positions`] (checked before allocating), and [`Error::AllocationFailed`].
+pub fn positions_table<T: Element>(enc: &Encoding, positions: &[f64]) -> Result<Vec<T>, Error> {
+    let values = check::values(enc, positions.len())?;
+    check::positions(enc, positions, values)?;
+    let mut out = alloc::zeroed::<T>(values, positions.len(), enc.d_model())?;
+    encode_positions(enc, positions, &mut out)?;
+    Ok(out)
+}
+
+/// Adds the table that starts at `start` to embeddings `x` shaped `[rows, d_model]`, in
+/// place: `x += pe[start .. start + rows]`, the seed's `x + pe[:len]` with an offset for
+/// incremental decoding.
+///
+/// Bit-identical to `posenc_simd::add_rows(enc, start, 0, x)`.
+///
+/// # Errors
+/// As [`fill_rows`]. On error `x` is untouched.
+pub fn add_to_embeddings<T: Element>(enc: &Encoding, start: f64, x: &mut [T]) -> Result<(), Error> {
+    check::block(enc, start, 0, x.len())?;
+    run::for_each_chunk(x, enc.d_model(), |row, block| {
+        posenc_simd::add_rows(enc, start, row as u64, block)
+    })
+}
+
+/// Adds the table that starts at `start` to every sequence of a batch `x` shaped
+/// `[batch, seq_len, d_model]`, in place: row `r` of each sequence gets row `r` of the table.
+///
+/// Bit-identical to `posenc_simd::add_rows(enc, start, 0, sequence)` on each sequence.
+///
+/// # Errors
+/// [`Error::SizeOverflow`] when `seq_len · d_model` overflows; [`Error::NotWholeRows`] when
+/// `x.len()` is not a multiple of `d_model`; [`Error::BufferLength`] when it is not a whole
+/// number of sequences (`expected` is the whole sequences it holds); the position errors of
+/// [`fill_rows`] for rows `0 .. seq_len`. On error `x` is untouched.
+pub fn add_to_batch<T: Element>(
+    enc: &Encoding,
+    start: f64,
+    seq_len: usize,
+    x: &mut [T],
+) -> Result<(), Error> {
+    check::batch(enc, start, seq_len, x.len())?;
+    let d = enc.d_model();
+    run::for_each_chunk(x, d, |row, mut block| {
+        // A chunk may span the end of one sequence and the start of the next.
+        let mut k = row % seq_len.max(1);
+        while !block.is_empty() {
+            let rows = (block.len() / d).min(seq_len - k);
+            let (segment, rest) = block.split_at_mut(rows * d);
+            posenc_simd::add_rows(enc, start, k as u64, segment)?;
+            block = rest;
+            k = 0;
+        }
+        Ok(())
+    })
+}
