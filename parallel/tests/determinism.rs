@@ -1,0 +1,160 @@
+//! SPEC relation 2: every function's output is bit-identical to one sequential `posenc-simd`
+//! call over the whole output, on rayon pools of 1, 2, 3 and 7 threads, for sizes that cut
+//! into chunks with odd remainders.
+
+use posenc_parallel::{
+    Element, Encoding, Layout, Preset, add_to_batch, add_to_embeddings, encode_positions,
+    fill_rows, fill_table, positions_table, table,
+};
+
+const THREADS: [usize; 4] = [1, 2, 3, 7];
+
+/// Encodings × (start, rows): odd `d_model`s, fractional and large starts, and row counts
+/// that are not a multiple of any chunk size, each output several times any chunk size the
+/// crate would pick (at most 256 KiB), so the threads really split it.
+fn cases() -> Vec<(Encoding, f64, usize)> {
+    let interleaved_odd = Encoding::new(3).unwrap();
+    let split_odd = Encoding::builder(33)
+        .layout(Layout::SplitSinCos)
+        .shift(1.0)
+        .build()
+        .unwrap();
+    let cos_sin = Encoding::builder(10)
+        .layout(Layout::SplitCosSin)
+        .scale(0.25)
+        .build()
+        .unwrap();
+    let whisper = Preset::Whisper.encoding(64).unwrap();
+    vec![
+        (interleaved_odd, 0.0, 90_007),
+        (split_odd, 0.37, 9_999),
+        (cos_sin, -1234.5, 30_151),
+        (whisper, 1.0e6 + 0.5, 5_003),
+    ]
+}
+
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a rayon pool")
+}
+
+/// Bitwise equality, reporting the first differing index.
+fn assert_bits<T: Element>(got: &[T], want: &[T], what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: lengths differ");
+    let bits = |x: T| x.to_f64().to_bits();
+    if let Some(i) = (0..got.len()).find(|&i| bits(got[i]) != bits(want[i])) {
+        panic!(
+            "{what}: value {i} is {:?}, sequential gives {:?}",
+            got[i], want[i]
+        );
+    }
+}
+
+/// Embeddings to add to: varied, non-zero, different in every row.
+fn embeddings<T: Element>(len: usize) -> Vec<T> {
+    (0..len)
+        .map(|i| T::from_f64(((i * 7919) % 1000) as f64 / 997.0 - 0.5))
+        .collect()
+}
+
+fn every_function_matches_sequential_simd<T: Element>() {
+    for (enc, start, rows) in cases() {
+        let d = enc.d_model();
+        let n = rows * d;
+        let mut whole = vec![T::default(); n];
+        posenc_simd::encode_rows(&enc, start, 0, &mut whole).unwrap();
+        // Rows from 17 on, as a table that resumes mid-way.
+        let mut resumed = vec![T::default(); n - 17 * d];
+        posenc_simd::encode_rows(&enc, start, 17, &mut resumed).unwrap();
+        let positions: Vec<f64> = (0..rows).map(|k| start * 0.5 + k as f64 * 0.75).collect();
+        let mut listed = vec![T::default(); n];
+        posenc_simd::encode_positions(&enc, &positions, &mut listed).unwrap();
+        let mut added = embeddings::<T>(n);
+        posenc_simd::add_rows(&enc, start, 0, &mut added).unwrap();
+        // A batch of 37 sequences of 211 rows: chunks cross sequence ends.
+        let (batch_len, seq_len) = (37, 211);
+        let mut batch = embeddings::<T>(batch_len * seq_len * d);
+        for sequence in batch.chunks_exact_mut(seq_len * d) {
+            posenc_simd::add_rows(&enc, start, 0, sequence).unwrap();
+        }
+
+        for threads in THREADS {
+            let what = |f: &str| {
+                format!(
+                    "{f} {} d={d} start={start} rows={rows} threads={threads}",
+                    T::NAME
+                )
+            };
+            pool(threads).install(|| {
+                let mut out = vec![T::default(); n];
+                fill_table(&enc, start, &mut out).unwrap();
+                assert_bits(&out, &whole, &what("fill_table"));
+
+                assert_bits(
+                    &table::<T>(&enc, start, rows).unwrap(),
+                    &whole,
+                    &what("table"),
+                );
+
+                let mut out = vec![T::default(); n - 17 * d];
+                fill_rows(&enc, start, 17, &mut out).unwrap();
+                assert_bits(&out, &resumed, &what("fill_rows from 17"));
+
+                let mut out = vec![T::default(); n];
+                encode_positions(&enc, &positions, &mut out).unwrap();
+                assert_bits(&out, &listed, &what("encode_positions"));
+
+                let out = positions_table::<T>(&enc, &positions).unwrap();
+                assert_bits(&out, &listed, &what("positions_table"));
+
+                let mut out = embeddings::<T>(n);
+                add_to_embeddings(&enc, start, &mut out).unwrap();
+                assert_bits(&out, &added, &what("add_to_embeddings"));
+
+                let mut out = embeddings::<T>(batch_len * seq_len * d);
+                add_to_batch(&enc, start, seq_len, &mut out).unwrap();
+                assert_bits(&out, &batch, &what("add_to_batch"));
+            });
+        }
+    }
+}
+
+#[test]
+fn every_function_matches_sequential_simd_f32() {
+    every_function_matches_sequential_simd::<f32>();
+}
+
+#[test]
+fn every_function_matches_sequential_simd_f64() {
+    every_function_matches_sequential_simd::<f64>();
+}
+
+/// A table written in pieces of every awkward size, each by a pool of a different size, is the
+/// table written at once.
+#[test]
+fn a_table_written_in_odd_pieces_is_the_whole_table() {
+    let enc = Encoding::new(7).unwrap();
+    let rows = 9_001;
+    let mut whole = vec![0.0f32; rows * 7];
+    posenc_simd::encode_rows(&enc, 3.25, 0, &mut whole).unwrap();
+    let mut pieces = vec![0.0f32; rows * 7];
+    let mut first = 0;
+    for (i, size) in [1usize, 2, 3, 5, 1_170, 4_097, 13, 7]
+        .iter()
+        .cycle()
+        .enumerate()
+    {
+        if first == rows {
+            break;
+        }
+        let size = (*size).min(rows - first);
+        let piece = &mut pieces[first * 7..(first + size) * 7];
+        pool(THREADS[i % THREADS.len()])
+            .install(|| fill_rows(&enc, 3.25, first as u64, piece))
+            .unwrap();
+        first += size;
+    }
+    assert_bits(&pieces, &whole, "pieces");
+}
