@@ -14,7 +14,8 @@ pub(crate) fn bytes<T: Element>(values: usize) -> Option<usize> {
 /// Zeroed memory comes from `calloc`: for a large table that is a fresh mapping of the
 /// operating system's zero pages, so no pass over the bytes happens here and each page is
 /// faulted in by the thread that first writes it. All-zero bits are `0.0` for both element
-/// types, so the memory is a valid `[T]` from the start.
+/// types, so the memory is a valid `[T]` from the start. Large tables are advised to use huge
+/// pages before anything touches them (see [`pages`](crate::pages)).
 pub(crate) fn zeroed<T: Element>(
     values: usize,
     rows: usize,
@@ -31,6 +32,7 @@ pub(crate) fn zeroed<T: Element>(
             bytes: layout.size(),
         });
     }
+    crate::pages::advise_huge(ptr.cast(), layout.size());
     // SAFETY: `ptr` was allocated by the global allocator with the layout of `[T; values]`
     // (so length = capacity = `values` matches it), and all-zero bits are a valid `f32`/`f64`
     // (`Element` is sealed to those two types), so every element is initialised.
