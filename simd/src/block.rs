@@ -28,8 +28,12 @@ pub(crate) fn check(
     if rows == 0 {
         return Ok(0);
     }
+    // Rows past u64::MAX have no index: refuse them rather than wrap (a wrapped index is a
+    // wrong position in a release build and an overflow panic in a debug one).
+    let last = first_row
+        .checked_add(rows as u64 - 1)
+        .ok_or(Error::PositionRangeOverflow { start, rows })?;
     // |c·p| is largest at one end of the block, so the two ends decide for every row.
-    let last = first_row.saturating_add(rows as u64 - 1);
     for k in [first_row, last] {
         let position = row_position(start, k);
         enc.check_position(position).map_err(|e| match e {

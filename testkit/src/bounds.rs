@@ -81,3 +81,171 @@ pub fn relative_position_f64(pairs: usize, theta_max: f64) -> f64 {
     let eps = f64_bound(theta_max);
     2.0 * (m * (2.0 * eps + eps * eps) + m * m * pow2(-53))
 }
+
+// ---------------------------------------------------------------------------------------------
+// The verification suite (`posenc-verify`) and the fuzz targets: every backend, `f32` and `f64`.
+// ---------------------------------------------------------------------------------------------
+
+/// The SPEC's accuracy table holds for `|c·p|` up to 2^24.
+pub const ACCURATE_SCALED_POSITION: f64 = 16777216.0; // 2^24
+
+/// The SPEC's accuracy table holds for bases up to 10^7.
+pub const ACCURATE_MAX_BASE: f64 = 1.0e7;
+
+/// The SPEC's accuracy table holds for `d_model` up to 65 536.
+pub const ACCURATE_MAX_D_MODEL: usize = 65_536;
+
+/// Whether a configuration and a scaled position `c·p` are inside the domain of the SPEC's
+/// accuracy table. Outside it only the range [−1, 1] is promised by the table (beyond 2^24 the
+/// error may grow in proportion to `|θ|`, see [`agree_f32`]).
+#[must_use]
+pub fn in_accuracy_domain(base: f64, d_model: usize) -> bool {
+    base <= ACCURATE_MAX_BASE && d_model <= ACCURATE_MAX_D_MODEL
+}
+
+/// A backend's value bound against exact for an element of `mantissa_bits` (24 for `f32`, 53 for
+/// `f64`) at angle `theta` and scaled position `scaled = c·p` (SPEC accuracy table).
+///
+/// `f32`: [`BACKEND_F32`] while `|c·p| ≤ 2^24`; beyond, the SPEC lets the error grow "no more
+/// than in proportion to |θ|", which we take as the `f64` bound [`f64_bound`] added on top (it is
+/// itself proportional to `|θ|`, and continuous with the table at 2^24). `f64`: [`f64_bound`],
+/// which is proportional to `|θ|` everywhere.
+#[must_use]
+pub fn backend_value(mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
+    if mantissa_bits > 24 {
+        f64_bound(theta)
+    } else if scaled.abs() <= ACCURATE_SCALED_POSITION {
+        BACKEND_F32
+    } else {
+        BACKEND_F32 + f64_bound(theta)
+    }
+}
+
+/// SPEC relation 1 for one value: a backend against the core, both of `mantissa_bits`, at angle
+/// `theta` and scaled position `scaled`. `f32`: [`AGREE_F32`] (the two bounds added) while
+/// `|c·p| ≤ 2^24`, beyond it plus [`agree_f64`] (the proportional growth, both sides);
+/// `f64`: [`agree_f64`].
+#[must_use]
+pub fn agree(mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
+    if mantissa_bits > 24 {
+        agree_f64(theta)
+    } else if scaled.abs() <= ACCURATE_SCALED_POSITION {
+        AGREE_F32
+    } else {
+        AGREE_F32 + agree_f64(theta)
+    }
+}
+
+/// Half an ulp at 1 of an element of `mantissa_bits`: the rounding of a value in [−1, 1] to it,
+/// 2^−24 for `f32`, 2^−53 for `f64`.
+#[must_use]
+pub fn half_ulp_at_one(mantissa_bits: u32) -> f64 {
+    pow2(-(mantissa_bits as i32))
+}
+
+/// `x + PE` from a backend's add path against `x + PE_core` rounded nowhere, for an element of
+/// `mantissa_bits`: the encoding's [`agree`] bound plus one rounding of the sum to the element
+/// type, half an ulp of `|x| + 1` (at most `(|x| + 1)·2^−mantissa_bits`). A backend that rounds
+/// the encoding first and then the sum has its first rounding inside its value bound already.
+#[must_use]
+pub fn add_to(mantissa_bits: u32, x: f64, theta: f64, scaled: f64) -> f64 {
+    agree(mantissa_bits, theta, scaled) + (x.abs() + 1.0) * pow2(-(mantissa_bits as i32))
+}
+
+/// Rotation (SPEC relation 3) on a backend's row: the core's R(b) applied to the backend's
+/// PE(a), against the backend's PE(a + b), with `a + b` exact in `f64` and every angle
+/// `|θ| ≤ theta_max`.
+///
+/// Derivation: each rotated value is `s·cos φ + c·sin φ` (or `c·cos φ − s·sin φ`), formed in
+/// `f64`. The errors of the backend's `s` and `c` (each within `value`, the backend's bound at
+/// `theta_max`) reach it with weights `|cos φ| + |sin φ| ≤ √2 < 2`: `2·value`. The errors of the
+/// core's `cos φ` and `sin φ` (each within [`f64_bound`]) reach it with weights `|s|, |c| ≤ 1`:
+/// `2·f64_bound`. The two products and the sum round in `f64`: within [`F64_ARITH`]. The result is
+/// rounded to the row's type once: `round` (half an ulp at 1). PE(a + b) is itself within `value`
+/// of exact. Total: `3·value + round + 2·f64_bound(theta_max) + F64_ARITH`. With the core's
+/// bounds this is [`rotation_f64`] and [`rotation_f32`] again.
+#[must_use]
+pub fn rotation(value: f64, round: f64, theta_max: f64) -> f64 {
+    3.0 * value + round + 2.0 * f64_bound(theta_max) + F64_ARITH
+}
+
+/// R(a)·R(b)·v against R(a + b)·v (SPEC relation 3) for any `f64` row `v` whose values are in
+/// [−1, 1], with `a + b` exact and every angle `|θ| ≤ theta_max`; `ε` = [`f64_bound`]`(theta_max)`.
+///
+/// Derivation: per (x, y) pair, `|x| + |y| ≤ 2` holds before and after a rotation (the pair's
+/// norm is at most √2 and is kept). One rotation of exact inputs is off by at most `2ε` (the sine
+/// and cosine errors, weights `|x|, |y|`) plus its `f64` rounding, under [`F64_ARITH`]. R(b)·v is
+/// so off by `2ε + F64_ARITH`; R(a) passes that error on with weights `|cos| + |sin| ≤ √2 < 2`
+/// and adds its own, `2ε + F64_ARITH`: `6ε + 3·F64_ARITH` (the products of two errors, near
+/// 2^−96, vanish in the slack of `F64_ARITH`). R(a + b)·v adds `2ε + F64_ARITH`:
+/// `8ε + 4·F64_ARITH` in all.
+#[must_use]
+pub fn rotation_composition_f64(theta_max: f64) -> f64 {
+    8.0 * f64_bound(theta_max) + 4.0 * F64_ARITH
+}
+
+/// R(b) keeps the norm (SPEC relation 3), per (x, y) pair of an `f64` row with `|x|, |y| ≤ 1`, at
+/// angle `|θ| ≤ theta`: `x'² + y'² = (x² + y²)·(cos² + sin²)` in real arithmetic, and the core's
+/// `cos² + sin²` is within [`pair_norm_f64`] of 1, times `x² + y² ≤ 2`. Each of `x'`, `y'` is
+/// rounded within `2^−51` (two products and a sum, magnitudes ≤ 2): `2·|x'|·2^−51 ≤ 2√2·2^−51`
+/// each on the squared norm, and the squares and sums of both norms round within `12·2^−53`;
+/// together below `9·2^−51 < 5·`[`F64_ARITH`].
+#[must_use]
+pub fn rotation_pair_norm_f64(theta: f64) -> f64 {
+    2.0 * pair_norm_f64(theta) + 5.0 * F64_ARITH
+}
+
+/// The squared norm of a backend's (sin, cos) pair against 1 (SPEC relation 5), each value within
+/// `value` of exact: `(s+ε)² + (c+δ)² − 1 = 2sε + 2cδ + ε² + δ²`, at most `2√2·value` (< 3) plus
+/// the `f64` rounding of the squares and the sum (values widened to `f64` exactly).
+#[must_use]
+pub fn pair_norm(value: f64) -> f64 {
+    3.0 * value + F64_ARITH
+}
+
+/// Relative position (SPEC relation 4) on a backend's rows: `PE(a)·PE(b)` against
+/// `PE(a+t)·PE(b+t)` over `pairs` (sin, cos) pairs, every value within `value` of exact. As
+/// [`relative_position_f64`]: `m = 2·pairs` products of values in [−1, 1] each move by at most
+/// `2·value + value²`, the `f64` sum adds `m` roundings of at most `2^−53·m`; two such dots.
+#[must_use]
+pub fn relative_position(pairs: usize, value: f64) -> f64 {
+    let m = 2.0 * pairs as f64;
+    2.0 * (m * (2.0 * value + value * value) + m * m * pow2(-53))
+}
+
+/// Uniqueness (SPEC relation 6): distinct integer positions `p ≠ q` give distinct rows, in `f32`
+/// and in `f64`, from every backend, for every layout with at least one full (sin, cos) pair
+/// (`d_model ≥ 2`), any base and shift, scale 1, `|p|, |q| ≤ 2^24`, whenever
+/// `|p − q| < UNIQUE_SPAN`.
+///
+/// Proof from pair 0 alone, whose frequency is 1: its values are (sin p, cos p). Two points of the
+/// unit circle at angular distance δ (mod 2π) differ by the chord `2·sin(δ/2)`, so in one
+/// coordinate by at least `chord/√2`. The smallest δ = dist(k, 2πℤ) over `1 ≤ k < UNIQUE_SPAN`
+/// is at `k = 4 272 943` (a numerator of a convergent of 2π: these are the record
+/// approaches of `k` to `2πℤ`), δ = 5.4958e−7, so one coordinate differs by more than 3.88e−7. Each
+/// computed value is within 2^−23 = 1.19e−7 of exact (f32; f64 within 2^−48·(1 + 2^24) ≈ 5.96e−8),
+/// so the computed coordinates still differ by more than 3.88e−7 − 2·1.19e−7 > 0. The next
+/// convergent, `k = 10 838 702` = `UNIQUE_SPAN`, comes within δ = 7.64e−8 of 2π·1 725 033, where
+/// pair 0 no longer separates `f32` rows (other pairs usually still do; no proof covers them for
+/// every configuration). A lone sine (`d_model = 1`) does not separate positions: sin p = sin(π − p).
+pub const UNIQUE_SPAN: u64 = 10_838_702;
+
+/// The position difference `k < UNIQUE_SPAN` at which pair 0's angles come nearest, and that
+/// distance (5.4958e−7, rounded down), as [`UNIQUE_SPAN`] derives them.
+pub const UNIQUE_WORST_OFFSET: u64 = 4_272_943;
+
+/// The angular distance of [`UNIQUE_WORST_OFFSET`] to 2πℤ, rounded down to 4 digits.
+pub const UNIQUE_WORST_DISTANCE: f64 = 5.495e-7;
+
+/// Long-range decay (SPEC relation 7): the SPEC quotes the window means of PE(0)·PE(k) for
+/// d = 512, base 10^4 as "about 202, 132, 68, 7", integers; a computed mean must round to them,
+/// so lie within one half of each.
+pub const DECAY_FIGURE: f64 = 0.5;
+
+/// `add_rows` into `f32` (the SIMD crate): the sum `x + pe` is formed in `f64` and rounded once,
+/// so it is within the backend's [`BACKEND_F32`] of `x + exact` plus half an `f32` ulp of the sum
+/// (`|sum|·2^−24`, at least the smallest normal's).
+#[must_use]
+pub fn add_f32(sum: f64) -> f64 {
+    BACKEND_F32 + sum.abs().max(f64::from(f32::MIN_POSITIVE)) * pow2(-24)
+}

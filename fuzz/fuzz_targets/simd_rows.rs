@@ -1,0 +1,118 @@
+//! Row blocks of arbitrary sizes and offsets through the SIMD crate: `encode_rows`, `add_rows`
+//! and `encode_positions`, `f32` and `f64`. Errors must be the documented ones; every `Ok` row
+//! must be in [−1, 1] and agree with the core; a block split anywhere must be bit-identical.
+#![no_main]
+
+use libfuzzer_sys::arbitrary::Unstructured;
+use libfuzzer_sys::fuzz_target;
+use posenc_core::{Element, Encoding};
+use posenc_fuzz::{
+    Config, MAX_VALUES, assert_added, assert_outcome, assert_row_agrees, block_error, number,
+    positions_error,
+};
+use posenc_simd::row_position;
+
+fuzz_target!(|data: &[u8]| {
+    let mut u = Unstructured::new(data);
+    let Ok(cfg) = Config::arbitrary(&mut u, 1024) else {
+        return;
+    };
+    let Ok(enc) = cfg.builder().build() else {
+        return;
+    };
+    let Ok(start) = number(&mut u) else { return };
+    let first_row: u64 = match u.int_in_range(0u8..=3).unwrap_or(0) {
+        0 => u.int_in_range(0..=1 << 24).unwrap_or(0),
+        1 => u64::MAX - u.int_in_range(0..=64).unwrap_or(0),
+        _ => u.arbitrary().unwrap_or(0),
+    };
+    let rows = u.int_in_range(0..=MAX_VALUES / enc.d_model()).unwrap_or(0);
+    let len = if u.ratio(7u8, 8u8).unwrap_or(true) {
+        rows * enc.d_model()
+    } else {
+        u.int_in_range(0..=MAX_VALUES).unwrap_or(0)
+    };
+    let split = u.int_in_range(0..=rows).unwrap_or(0);
+    let op = u.int_in_range(0u8..=2).unwrap_or(0);
+    let x: Vec<f64> = (0..len).map(|_| number(&mut u).unwrap_or(0.5)).collect();
+    let positions: Vec<f64> = (0..len / enc.d_model().max(1))
+        .map(|_| number(&mut u).unwrap_or(0.0))
+        .collect();
+    let f32s = u.arbitrary::<bool>().unwrap_or(false);
+    match (op, f32s) {
+        (0, true) => encode_rows::<f32>(&enc, start, first_row, len, split),
+        (0, false) => encode_rows::<f64>(&enc, start, first_row, len, split),
+        (1, true) => add_rows::<f32>(&enc, start, first_row, &x),
+        (1, false) => add_rows::<f64>(&enc, start, first_row, &x),
+        (_, true) => encode_positions::<f32>(&enc, &positions, len),
+        (_, false) => encode_positions::<f64>(&enc, &positions, len),
+    }
+});
+
+fn encode_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, len: usize, split: usize) {
+    let mut out = vec![T::from_f64(7.0); len];
+    let result = posenc_simd::encode_rows(enc, start, first_row, &mut out);
+    assert_outcome(
+        &result,
+        block_error(enc, start, first_row, len),
+        "encode_rows",
+    );
+    if result.is_err() {
+        return;
+    }
+    let d = enc.d_model();
+    for (k, row) in out.chunks_exact(d).enumerate() {
+        let position = row_position(start, first_row + k as u64);
+        assert_row_agrees(enc, position, row, "simd encode_rows");
+    }
+    // The same rows in two blocks, cut at `split`.
+    let mut halves = vec![T::from_f64(7.0); len];
+    let (head, tail) = halves.split_at_mut(split * d);
+    posenc_simd::encode_rows(enc, start, first_row, head).expect("a sub-block of a valid block");
+    posenc_simd::encode_rows(enc, start, first_row + split as u64, tail)
+        .expect("a sub-block of a valid block");
+    let bits = |v: &[T]| v.iter().map(|x| x.to_f64().to_bits()).collect::<Vec<_>>();
+    assert_eq!(
+        bits(&out),
+        bits(&halves),
+        "block split at row {split} differs"
+    );
+}
+
+fn add_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, x: &[f64]) {
+    let before: Vec<T> = x.iter().map(|&v| T::from_f64(v)).collect();
+    let mut inout = before.clone();
+    let result = posenc_simd::add_rows(enc, start, first_row, &mut inout);
+    assert_outcome(
+        &result,
+        block_error(enc, start, first_row, x.len()),
+        "add_rows",
+    );
+    if result.is_err() {
+        return;
+    }
+    let d = enc.d_model();
+    for (k, (got, x)) in inout
+        .chunks_exact(d)
+        .zip(before.chunks_exact(d))
+        .enumerate()
+    {
+        let position = row_position(start, first_row + k as u64);
+        assert_added(enc, position, x, got, "simd add_rows");
+    }
+}
+
+fn encode_positions<T: Element>(enc: &Encoding, positions: &[f64], len: usize) {
+    let mut out = vec![T::from_f64(7.0); len];
+    let result = posenc_simd::encode_positions(enc, positions, &mut out);
+    assert_outcome(
+        &result,
+        positions_error(enc, positions, len),
+        "encode_positions",
+    );
+    if result.is_ok() {
+        for (row, &position) in out.chunks_exact(enc.d_model()).zip(positions) {
+            assert_row_agrees(enc, position, row, "simd encode_positions");
+        }
+    }
+}

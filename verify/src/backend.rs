@@ -1,0 +1,158 @@
+//! The backends under test, each behind the same two operations: a block of table rows, and one
+//! position. Every relation of the suite is written once against [`Backend`].
+
+use posenc_core::{Element, Encoding, Error};
+
+/// One way of computing encodings: the core, the SIMD crate's vector or portable path, the
+/// parallel crate.
+pub trait Backend {
+    /// The backend's name in failure messages.
+    const NAME: &'static str;
+
+    /// Whether this is the reference itself (its `f32` values are within 2^−24 of exact, not
+    /// only within the backends' 2^−23).
+    const IS_CORE: bool = false;
+
+    /// Writes rows `first_row ..` of the table whose row `k` is at `start + k` into `out`
+    /// (a whole number of rows).
+    ///
+    /// # Errors
+    /// The backend's documented errors.
+    fn rows<T: Element>(
+        enc: &Encoding,
+        start: f64,
+        first_row: u64,
+        out: &mut [T],
+    ) -> Result<(), Error>;
+
+    /// Writes the encoding of `position` into `out` (`d_model` values).
+    ///
+    /// # Errors
+    /// The backend's documented errors.
+    fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error>;
+}
+
+/// `posenc-core`: one `encode` per row. The rows' positions are formed as the SIMD crate's
+/// [`row_position`](posenc_simd::row_position) forms them, so every backend encodes the same
+/// numbers.
+#[derive(Debug)]
+pub struct Core;
+
+impl Backend for Core {
+    const NAME: &'static str = "core";
+    const IS_CORE: bool = true;
+
+    fn rows<T: Element>(
+        enc: &Encoding,
+        start: f64,
+        first_row: u64,
+        out: &mut [T],
+    ) -> Result<(), Error> {
+        for (k, row) in out.chunks_exact_mut(enc.d_model()).enumerate() {
+            let position = posenc_simd::row_position(start, first_row + k as u64);
+            enc.encode(position, row)?;
+        }
+        Ok(())
+    }
+
+    fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
+        enc.encode(position, out)
+    }
+}
+
+/// `posenc-simd`'s crate root: the vector path (the portable one under `scalar-math`).
+#[derive(Debug)]
+pub struct Simd;
+
+impl Backend for Simd {
+    const NAME: &'static str = "simd";
+
+    fn rows<T: Element>(
+        enc: &Encoding,
+        start: f64,
+        first_row: u64,
+        out: &mut [T],
+    ) -> Result<(), Error> {
+        posenc_simd::encode_rows(enc, start, first_row, out)
+    }
+
+    fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
+        posenc_simd::encode_row(enc, position, out)
+    }
+}
+
+/// `posenc-simd`'s portable path, `posenc_simd::portable`, whatever the features.
+#[derive(Debug)]
+pub struct Portable;
+
+impl Backend for Portable {
+    const NAME: &'static str = "portable";
+
+    fn rows<T: Element>(
+        enc: &Encoding,
+        start: f64,
+        first_row: u64,
+        out: &mut [T],
+    ) -> Result<(), Error> {
+        posenc_simd::portable::encode_rows(enc, start, first_row, out)
+    }
+
+    fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
+        posenc_simd::portable::encode_row(enc, position, out)
+    }
+}
+
+/// `posenc-parallel` on the global rayon pool: `fill_rows`, and `encode_positions` of one
+/// position.
+#[derive(Debug)]
+pub struct Parallel;
+
+impl Backend for Parallel {
+    const NAME: &'static str = "parallel";
+
+    fn rows<T: Element>(
+        enc: &Encoding,
+        start: f64,
+        first_row: u64,
+        out: &mut [T],
+    ) -> Result<(), Error> {
+        posenc_parallel::fill_rows(enc, start, first_row, out)
+    }
+
+    fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
+        posenc_parallel::encode_positions(enc, &[position], out)
+    }
+}
+
+/// The backend's row at `position`, allocated.
+///
+/// # Panics
+/// When the backend fails on a valid position: the suite only asks for valid ones.
+#[must_use]
+pub fn row<B: Backend, T: Element>(enc: &Encoding, position: f64) -> Vec<T> {
+    let mut out = vec![T::default(); enc.d_model()];
+    B::position(enc, position, &mut out)
+        .unwrap_or_else(|e| panic!("{} failed at position {position}: {e}", B::NAME));
+    out
+}
+
+/// The backend's rows `first_row .. first_row + rows` of the table at `start`, allocated.
+///
+/// # Panics
+/// When the backend fails on a valid block.
+#[must_use]
+pub fn rows<B: Backend, T: Element>(
+    enc: &Encoding,
+    start: f64,
+    first_row: u64,
+    rows: usize,
+) -> Vec<T> {
+    let mut out = vec![T::default(); rows * enc.d_model()];
+    B::rows(enc, start, first_row, &mut out).unwrap_or_else(|e| {
+        panic!(
+            "{} failed on rows {first_row}+{rows} at {start}: {e}",
+            B::NAME
+        )
+    });
+    out
+}

@@ -1,0 +1,46 @@
+//! Regression tests for bugs the verification suite and the fuzz targets found.
+
+use posenc_core::{Encoding, Error, Layout};
+
+/// `fuzz/simd_rows` and `tests/determinism.rs`: a block whose last row index passes `u64::MAX`
+/// was let through by `posenc-simd` (a saturating add), then overflowed: a panic in a debug build,
+/// rows at wrapped, wrong positions in a release one. It is an error, as in `posenc-parallel`.
+#[test]
+fn rows_past_u64_max_are_an_error() {
+    let enc = Encoding::new(4).unwrap();
+    let expected = Err(Error::PositionRangeOverflow {
+        start: 0.5,
+        rows: 2,
+    });
+    let mut out = [0.0f32; 8];
+    assert_eq!(posenc_simd::encode_rows(&enc, 0.5, u64::MAX, &mut out), expected);
+    assert_eq!(posenc_simd::add_rows(&enc, 0.5, u64::MAX, &mut out), expected);
+    assert_eq!(posenc_simd::portable::encode_rows(&enc, 0.5, u64::MAX, &mut out), expected);
+    assert_eq!(posenc_simd::portable::add_rows(&enc, 0.5, u64::MAX, &mut out), expected);
+    assert_eq!(posenc_parallel::fill_rows(&enc, 0.5, u64::MAX, &mut out), expected);
+    assert_eq!(out, [0.0; 8], "nothing written");
+    // The last row that has an index is fine.
+    let mut one = [0.0f64; 4];
+    posenc_simd::encode_rows(&enc, 0.5, u64::MAX, &mut one).unwrap();
+    let mut core = [0.0f64; 4];
+    enc.encode(0.5 + u64::MAX as f64, &mut core).unwrap();
+    assert_eq!(one, core);
+}
+
+/// `fuzz/simd_rows` and the suite's edge seeds: a split layout with `d_model = 1` has no
+/// frequency at all (its one column is the zero pad); the vector path's setup computed `n − 1`
+/// for it and overflowed.
+#[test]
+fn a_split_row_of_one_column_is_zero() {
+    for layout in [Layout::SplitSinCos, Layout::SplitCosSin] {
+        let enc = Encoding::builder(1).layout(layout).build().unwrap();
+        let mut row = [7.0f32; 1];
+        posenc_simd::encode_row(&enc, 123.0, &mut row).unwrap();
+        assert_eq!(row, [0.0]);
+        let mut rows = [7.0f64; 3];
+        posenc_simd::encode_rows(&enc, 123.0, 5, &mut rows).unwrap();
+        assert_eq!(rows, [0.0; 3]);
+        posenc_parallel::fill_rows(&enc, 123.0, 5, &mut rows).unwrap();
+        assert_eq!(rows, [0.0; 3]);
+    }
+}
