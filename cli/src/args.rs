@@ -1,0 +1,255 @@
+//! The command line: subcommands, flags, their defaults and help texts.
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use posenc_parallel::{DEFAULT_BASE, Layout, Preset};
+
+/// Sinusoidal positional encodings: write tables, check tables made elsewhere, plot them.
+///
+/// Exit status: 0 on success, 1 when `check` finds an error above `--tolerance`,
+/// 2 on bad input or any other error, 130 when interrupted.
+#[derive(Debug, Parser)]
+#[command(name = "posenc", version, about, long_about = None, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Write a table (one row per position) to a .npy, raw or CSV file, or to stdout.
+    ///
+    /// Rows are computed in blocks on all cores and written as they are made, so memory stays
+    /// small for tables of any size. The file appears only when complete: it is written beside
+    /// the target under a temporary name and renamed at the end, so an error or Ctrl-C leaves
+    /// an existing file untouched.
+    Table(TableArgs),
+    /// Compare a .npy table made elsewhere (PyTorch, NumPy, another library) with the exact
+    /// encoding, and report the worst error: where it is and how it grows with the position.
+    ///
+    /// The reference is posenc's f64 encoding, within 2^-48·(1 + |θ|) of the real-number
+    /// value (θ = scale · position for the first column): far below any f32 rounding for
+    /// |position| up to about 10^9, and stated in the report where it matters.
+    ///
+    /// The file's shape must be (rows, d_model) or (rows, 1, d_model) or (1, rows, d_model)
+    /// (PyTorch's buffers), in C order, of dtype float32 or float64; row k is at
+    /// position start + k unless --positions is given.
+    Check(CheckArgs),
+    /// Draw a picture of the encoding as a PNG.
+    #[command(subcommand)]
+    Plot(PlotCommand),
+}
+
+/// The pictures.
+#[derive(Debug, Subcommand)]
+pub(crate) enum PlotCommand {
+    /// Positions × dimensions as colours, from -1 (blue) to +1 (red).
+    Heatmap(HeatmapArgs),
+    /// PE(p)·PE(p+k) against the distance k (log scale), with its mean over each decade of k:
+    /// the long-range decay of the encoding.
+    Decay(DecayArgs),
+}
+
+/// Flags that configure the encoding, shared by every subcommand.
+#[derive(Debug, Args)]
+pub(crate) struct EncodingArgs {
+    /// Base of the frequencies (the paper's 10000); must be finite and greater than 1.
+    #[arg(long, default_value_t = DEFAULT_BASE, allow_negative_numbers = true)]
+    pub(crate) base: f64,
+    /// Column layout [default: interleaved, or the preset's].
+    #[arg(long, value_parser = layout_parser(), conflicts_with = "preset")]
+    pub(crate) layout: Option<Layout>,
+    /// Shift of the exponent denominator: frequencies are base^(-i/(d/2 - shift))
+    /// [default: 0, or the preset's].
+    #[arg(long, allow_negative_numbers = true, conflicts_with = "preset")]
+    pub(crate) shift: Option<f64>,
+    /// Scale that multiplies every position (position interpolation, timestep scaling).
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    pub(crate) scale: f64,
+    /// A library's convention by name: sets the layout and the shift.
+    #[arg(long, value_parser = preset_parser())]
+    pub(crate) preset: Option<Preset>,
+    /// Worker threads [default: one per core].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(crate) threads: Option<u16>,
+}
+
+/// Which rows a table has: `start + k` for k below `--max-len`, or an explicit list.
+#[derive(Debug, Args)]
+pub(crate) struct RowArgs {
+    /// Number of rows: positions start, start+1, ..., start+max_len-1.
+    #[arg(long, default_value_t = 5000, conflicts_with = "positions")]
+    pub(crate) max_len: u64,
+    /// Position of the first row.
+    #[arg(
+        long,
+        default_value_t = 0.0,
+        allow_negative_numbers = true,
+        conflicts_with = "positions"
+    )]
+    pub(crate) start: f64,
+    /// Explicit positions instead of a range: comma-separated numbers (--positions=-1.5,0,2)
+    /// or @FILE with one number per line.
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
+    pub(crate) positions: Option<String>,
+}
+
+/// The element type written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Dtype {
+    /// 32-bit floats (NumPy `<f4`).
+    F32,
+    /// 64-bit floats (NumPy `<f8`).
+    F64,
+}
+
+/// The file format written by `table`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// NumPy .npy (version 1.0 header, C order, shape (rows, d_model)).
+    Npy,
+    /// Little-endian values, row after row, no header.
+    Raw,
+    /// One line per position, d_model comma-separated values, no header line.
+    Csv,
+}
+
+/// `posenc table`.
+#[derive(Debug, Args)]
+pub(crate) struct TableArgs {
+    /// Number of columns of each row.
+    #[arg(long, default_value_t = 512)]
+    pub(crate) d_model: usize,
+    /// The rows.
+    #[command(flatten)]
+    pub(crate) rows: RowArgs,
+    /// The encoding.
+    #[command(flatten)]
+    pub(crate) encoding: EncodingArgs,
+    /// Element type.
+    #[arg(long, value_enum, default_value_t = Dtype::F32)]
+    pub(crate) dtype: Dtype,
+    /// File format [default: from the --out extension: .csv is csv, .raw and .bin are raw,
+    /// anything else npy].
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<Format>,
+    /// Output file; `-` writes to stdout.
+    #[arg(long, short, default_value = "pe.npy")]
+    pub(crate) out: PathBuf,
+    /// No progress bar and no summary line on stderr.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+}
+
+/// `posenc check`.
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// The .npy file to check.
+    pub(crate) file: PathBuf,
+    /// Number of columns [default: the file's last dimension]; an error if the file differs.
+    #[arg(long)]
+    pub(crate) d_model: Option<usize>,
+    /// Position of the file's first row.
+    #[arg(
+        long,
+        default_value_t = 0.0,
+        allow_negative_numbers = true,
+        conflicts_with = "positions"
+    )]
+    pub(crate) start: f64,
+    /// The file's positions, one per row: comma-separated numbers (--positions=-1.5,0,2) or
+    /// @FILE with one number per line.
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
+    pub(crate) positions: Option<String>,
+    /// The encoding.
+    #[command(flatten)]
+    pub(crate) encoding: EncodingArgs,
+    /// Exit with status 1 when the worst absolute error is above this.
+    #[arg(long)]
+    pub(crate) tolerance: Option<f64>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+}
+
+/// Flags shared by the plots.
+#[derive(Debug, Args)]
+pub(crate) struct PictureArgs {
+    /// Width of the picture in pixels.
+    #[arg(long, default_value_t = 1200, value_parser = clap::value_parser!(u32).range(300..=8000))]
+    pub(crate) width: u32,
+    /// Height of the picture in pixels.
+    #[arg(long, default_value_t = 800, value_parser = clap::value_parser!(u32).range(200..=8000))]
+    pub(crate) height: u32,
+}
+
+/// `posenc plot heatmap`.
+#[derive(Debug, Args)]
+pub(crate) struct HeatmapArgs {
+    /// Number of columns.
+    #[arg(long, default_value_t = 128)]
+    pub(crate) d_model: usize,
+    /// Number of positions (rows) shown.
+    #[arg(long, default_value_t = 100)]
+    pub(crate) max_len: u64,
+    /// Position of the first row.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub(crate) start: f64,
+    /// The encoding.
+    #[command(flatten)]
+    pub(crate) encoding: EncodingArgs,
+    /// Picture size.
+    #[command(flatten)]
+    pub(crate) picture: PictureArgs,
+    /// Output PNG file.
+    #[arg(long, short, default_value = "heatmap.png")]
+    pub(crate) out: PathBuf,
+}
+
+/// `posenc plot decay`.
+#[derive(Debug, Args)]
+pub(crate) struct DecayArgs {
+    /// Number of columns.
+    #[arg(long, default_value_t = 512)]
+    pub(crate) d_model: usize,
+    /// Distances k = 0 .. max_len-1 are computed.
+    #[arg(long, default_value_t = 100_000)]
+    pub(crate) max_len: u64,
+    /// The position p that every distance is measured from.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub(crate) start: f64,
+    /// The encoding.
+    #[command(flatten)]
+    pub(crate) encoding: EncodingArgs,
+    /// Picture size.
+    #[command(flatten)]
+    pub(crate) picture: PictureArgs,
+    /// Output PNG file.
+    #[arg(long, short, default_value = "decay.png")]
+    pub(crate) out: PathBuf,
+}
+
+/// `--layout` accepts exactly the core's layout names, and lists them in `--help`.
+fn layout_parser() -> impl TypedValueParser<Value = Layout> {
+    PossibleValuesParser::new(Layout::ALL.map(Layout::name)).try_map(|name| name.parse::<Layout>())
+}
+
+/// `--preset` accepts exactly the core's preset names, and lists them in `--help`.
+fn preset_parser() -> impl TypedValueParser<Value = Preset> {
+    PossibleValuesParser::new(Preset::ALL.map(Preset::name)).try_map(|name| name.parse::<Preset>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,180 @@
+//! Where output goes: a file that appears only when complete, or stdout.
+//!
+//! A file is written under a temporary name in the target's directory (so the final rename
+//! stays on one file system and is atomic) and renamed over the target by [`Output::finish`].
+//! Until then the target is untouched; if anything fails, or the [`Output`] is dropped
+//! unfinished, the temporary file is deleted.
+//!
+//! The data is not `fsync`ed before the rename: the guarantee is against errors, Ctrl-C and
+//! killed processes, as for NumPy's and PyTorch's own savers, not against power loss, and a
+//! multi-GiB flush would dominate the run time.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::errors::CliError;
+
+/// Capacity of the write buffer: small writes (headers, CSV rows) are gathered, whole blocks
+/// of binary rows go straight through.
+const BUFFER_BYTES: usize = 1 << 20;
+
+/// An output being written.
+#[derive(Debug)]
+pub(crate) enum Output {
+    /// A temporary file beside `target`.
+    File {
+        /// The temporary file, deleted on drop unless persisted.
+        temp: BufWriter<NamedTempFile>,
+        /// The path it becomes.
+        target: PathBuf,
+    },
+    /// Standard output (`-`).
+    Stdout(BufWriter<io::Stdout>),
+}
+
+impl Output {
+    /// Opens `path` for writing (`-` is stdout). `binary` outputs are refused on a terminal.
+    pub(crate) fn create(path: &Path, binary: bool) -> Result<Output, CliError> {
+        if path.as_os_str() == "-" {
+            let stdout = io::stdout();
+            if binary && stdout.is_terminal() {
+                return Err(CliError::invalid(
+                    "refusing to write binary data to a terminal: redirect stdout or use --out FILE",
+                ));
+            }
+            return Ok(Output::Stdout(BufWriter::with_capacity(
+                BUFFER_BYTES,
+                stdout,
+            )));
+        }
+        if path.is_dir() {
+            return Err(CliError::invalid(format!(
+                "cannot write '{}': it is a directory",
+                path.display()
+            )));
+        }
+        let dir = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let name = path.file_name().map_or_else(
+            || "output".into(),
+            |name| name.to_string_lossy().into_owned(),
+        );
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".partial");
+        // The finished file gets the permissions of any newly created file (0666 less the
+        // umask), not the 0600 that temporary files are given.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(dir).map_err(|e| {
+            CliError::io(
+                format!(
+                    "cannot write '{}': no temporary file in '{}'",
+                    path.display(),
+                    dir.display()
+                ),
+                e,
+            )
+        })?;
+        Ok(Output::File {
+            temp: BufWriter::with_capacity(BUFFER_BYTES, temp),
+            target: path.to_owned(),
+        })
+    }
+
+    /// What to call this output in messages.
+    pub(crate) fn name(&self) -> String {
+        match self {
+            Output::File { target, .. } => format!("'{}'", target.display()),
+            Output::Stdout(_) => "stdout".to_owned(),
+        }
+    }
+
+    /// Writes all of `bytes`.
+    pub(crate) fn write_all(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        let result = match self {
+            Output::File { temp, .. } => temp.write_all(bytes),
+            Output::Stdout(out) => out.write_all(bytes),
+        };
+        result.map_err(|e| CliError::io(format!("cannot write {}", self.name()), e))
+    }
+
+    /// Flushes and, for a file, renames it over the target.
+    pub(crate) fn finish(self) -> Result<(), CliError> {
+        let name = self.name();
+        match self {
+            Output::File { temp, target } => {
+                let temp = temp
+                    .into_inner()
+                    .map_err(|e| CliError::io(format!("cannot write {name}"), e.into_error()))?;
+                temp.persist(&target)
+                    .map_err(|e| CliError::io(format!("cannot replace {name}"), e.error))?;
+            }
+            Output::Stdout(mut out) => out
+                .flush()
+                .map_err(|e| CliError::io(format!("cannot write {name}"), e))?,
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_target_appears_only_when_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("t.bin");
+        std::fs::write(&target, b"old").unwrap();
+        let mut out = Output::create(&target, true).unwrap();
+        out.write_all(b"new contents").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"old");
+        out.finish().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new contents");
+        assert_eq!(entries(dir.path()), ["t.bin"]);
+    }
+
+    #[test]
+    fn an_unfinished_output_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("t.bin");
+        std::fs::write(&target, b"old").unwrap();
+        let mut out = Output::create(&target, true).unwrap();
+        out.write_all(&[7; 3 << 20]).unwrap();
+        assert_eq!(entries(dir.path()).len(), 2);
+        drop(out);
+        assert_eq!(entries(dir.path()), ["t.bin"]);
+        assert_eq!(std::fs::read(&target).unwrap(), b"old");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn finished_files_are_not_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("t.bin");
+        let out = Output::create(&target, true).unwrap();
+        out.finish().unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode();
+        assert_eq!(mode(&target), mode(&plain));
+    }
+}
