@@ -58,17 +58,17 @@ pub(crate) enum PlotCommand {
 #[derive(Debug, Args)]
 pub(crate) struct EncodingArgs {
     /// Base of the frequencies (the paper's 10000); must be finite and greater than 1.
-    #[arg(long, default_value_t = DEFAULT_BASE, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = DEFAULT_BASE, allow_hyphen_values = true)]
     pub(crate) base: f64,
     /// Column layout [default: interleaved, or the preset's].
     #[arg(long, value_parser = layout_parser(), conflicts_with = "preset")]
     pub(crate) layout: Option<Layout>,
     /// Shift of the exponent denominator: frequencies are base^(-i/(d/2 - shift))
     /// [default: 0, or the preset's].
-    #[arg(long, allow_negative_numbers = true, conflicts_with = "preset")]
+    #[arg(long, allow_hyphen_values = true, conflicts_with = "preset")]
     pub(crate) shift: Option<f64>,
     /// Scale that multiplies every position (position interpolation, timestep scaling).
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1.0, allow_hyphen_values = true)]
     pub(crate) scale: f64,
     /// A library's convention by name: sets the layout and the shift.
     #[arg(long, value_parser = preset_parser())]
@@ -88,7 +88,7 @@ pub(crate) struct RowArgs {
     #[arg(
         long,
         default_value_t = 0.0,
-        allow_negative_numbers = true,
+        allow_hyphen_values = true,
         conflicts_with = "positions"
     )]
     pub(crate) start: f64,
@@ -157,7 +157,7 @@ pub(crate) struct CheckArgs {
     #[arg(
         long,
         default_value_t = 0.0,
-        allow_negative_numbers = true,
+        allow_hyphen_values = true,
         conflicts_with = "positions"
     )]
     pub(crate) start: f64,
@@ -169,7 +169,7 @@ pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub(crate) encoding: EncodingArgs,
     /// Exit with status 1 when the worst absolute error is above this.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub(crate) tolerance: Option<f64>,
     /// No progress bar.
     #[arg(long, short)]
@@ -197,7 +197,7 @@ pub(crate) struct HeatmapArgs {
     #[arg(long, default_value_t = 100)]
     pub(crate) max_len: u64,
     /// Position of the first row.
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
     pub(crate) start: f64,
     /// The encoding.
     #[command(flatten)]
@@ -220,7 +220,7 @@ pub(crate) struct DecayArgs {
     #[arg(long, default_value_t = 100_000)]
     pub(crate) max_len: u64,
     /// The position p that every distance is measured from.
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
     pub(crate) start: f64,
     /// The encoding.
     #[command(flatten)]

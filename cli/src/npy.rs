@@ -139,8 +139,14 @@ pub(crate) fn read_header(file: &mut impl Read, name: &str) -> Result<NpyTable, 
     let bad = |why: String| CliError::invalid(format!("{name}: {why}"));
     let header = read_bounded_header(file).map_err(bad)?;
     let mut cursor = Cursor::new(&header[..]);
-    let parsed = npyz::NpyHeader::from_reader(&mut cursor)
-        .map_err(|e| bad(format!("not a valid .npy file: {e}")))?;
+    let parsed = npyz::NpyHeader::from_reader(&mut cursor).map_err(|e| {
+        // The parser's messages can run over several lines; the first one says it.
+        let reason = e.to_string();
+        bad(format!(
+            "not a valid .npy file: {}",
+            reason.lines().next().unwrap_or("")
+        ))
+    })?;
     if cursor.position() != header.len() as u64 {
         return Err(bad(
             "not a valid .npy file: header length mismatch".to_owned()

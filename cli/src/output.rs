@@ -20,9 +20,16 @@ use crate::errors::CliError;
 /// of binary rows go straight through.
 const BUFFER_BYTES: usize = 1 << 20;
 
-/// An output being written.
+/// An output being written, and how many bytes have gone to it.
 #[derive(Debug)]
-pub(crate) enum Output {
+pub(crate) struct Output {
+    sink: Sink,
+    written: u64,
+}
+
+/// Where an [`Output`]'s bytes go.
+#[derive(Debug)]
+enum Sink {
     /// A temporary file beside `target`.
     File {
         /// The temporary file, deleted on drop unless persisted.
@@ -44,10 +51,8 @@ impl Output {
                     "refusing to write binary data to a terminal: redirect stdout or use --out FILE",
                 ));
             }
-            return Ok(Output::Stdout(BufWriter::with_capacity(
-                BUFFER_BYTES,
-                stdout,
-            )));
+            let stdout = BufWriter::with_capacity(BUFFER_BYTES, stdout);
+            return Ok(Output::new(Sink::Stdout(stdout)));
         }
         if path.is_dir() {
             return Err(CliError::invalid(format!(
@@ -59,6 +64,13 @@ impl Output {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
         };
+        if !dir.is_dir() {
+            return Err(CliError::invalid(format!(
+                "cannot write '{}': there is no directory '{}'",
+                path.display(),
+                dir.display()
+            )));
+        }
         let name = path.file_name().map_or_else(
             || "output".into(),
             |name| name.to_string_lossy().into_owned(),
@@ -83,41 +95,51 @@ impl Output {
                 e,
             )
         })?;
-        Ok(Output::File {
+        Ok(Output::new(Sink::File {
             temp: BufWriter::with_capacity(BUFFER_BYTES, temp),
             target: path.to_owned(),
-        })
+        }))
+    }
+
+    fn new(sink: Sink) -> Output {
+        Output { sink, written: 0 }
+    }
+
+    /// The number of bytes written so far.
+    pub(crate) fn written(&self) -> u64 {
+        self.written
     }
 
     /// What to call this output in messages.
     pub(crate) fn name(&self) -> String {
-        match self {
-            Output::File { target, .. } => format!("'{}'", target.display()),
-            Output::Stdout(_) => "stdout".to_owned(),
+        match &self.sink {
+            Sink::File { target, .. } => format!("'{}'", target.display()),
+            Sink::Stdout(_) => "stdout".to_owned(),
         }
     }
 
     /// Writes all of `bytes`.
     pub(crate) fn write_all(&mut self, bytes: &[u8]) -> Result<(), CliError> {
-        let result = match self {
-            Output::File { temp, .. } => temp.write_all(bytes),
-            Output::Stdout(out) => out.write_all(bytes),
+        let result = match &mut self.sink {
+            Sink::File { temp, .. } => temp.write_all(bytes),
+            Sink::Stdout(out) => out.write_all(bytes),
         };
+        self.written += bytes.len() as u64;
         result.map_err(|e| CliError::io(format!("cannot write {}", self.name()), e))
     }
 
     /// Flushes and, for a file, renames it over the target.
     pub(crate) fn finish(self) -> Result<(), CliError> {
         let name = self.name();
-        match self {
-            Output::File { temp, target } => {
+        match self.sink {
+            Sink::File { temp, target } => {
                 let temp = temp
                     .into_inner()
                     .map_err(|e| CliError::io(format!("cannot write {name}"), e.into_error()))?;
                 temp.persist(&target)
                     .map_err(|e| CliError::io(format!("cannot replace {name}"), e.error))?;
             }
-            Output::Stdout(mut out) => out
+            Sink::Stdout(mut out) => out
                 .flush()
                 .map_err(|e| CliError::io(format!("cannot write {name}"), e))?,
         }

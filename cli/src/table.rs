@@ -56,7 +56,7 @@ pub(crate) fn run(args: &TableArgs) -> Result<(), CliError> {
         Dtype::F64 => job.stream::<f64>(&mut out),
     })?;
     bar.finish_and_clear();
-    let name = out.name();
+    let (name, written) = (out.name(), out.written());
     out.finish()?;
     if !args.quiet {
         eprintln!(
@@ -65,7 +65,7 @@ pub(crate) fn run(args: &TableArgs) -> Result<(), CliError> {
             enc.d_model(),
             dtype_name(args.dtype),
             format_name(format),
-            human_bytes(data_bytes),
+            human_bytes(written),
         );
     }
     Ok(())
