@@ -21,7 +21,12 @@ fn pools() -> &'static [ThreadPool] {
     POOLS.get_or_init(|| {
         THREADS
             .iter()
-            .map(|&n| ThreadPoolBuilder::new().num_threads(n).build().expect("a rayon pool"))
+            .map(|&n| {
+                ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .expect("a rayon pool")
+            })
             .collect()
     })
 }
@@ -78,7 +83,10 @@ fn allocated_in_every_pool<T: Element>(
 
 /// A block length: mostly whole rows, sometimes one that is not.
 fn shape() -> impl Strategy<Value = (usize, usize)> {
-    (1usize..=MAX_VALUES, prop_oneof![4 => Just(0usize), 1 => 1usize..64])
+    (
+        1usize..=MAX_VALUES,
+        prop_oneof![4 => Just(0usize), 1 => 1usize..64],
+    )
 }
 
 fn fill<T: Element>(
@@ -107,7 +115,11 @@ fn fill<T: Element>(
     Ok(())
 }
 
-fn positions<T: Element>(enc: &Encoding, positions: &[f64], extra: usize) -> Result<(), TestCaseError> {
+fn positions<T: Element>(
+    enc: &Encoding,
+    positions: &[f64],
+    extra: usize,
+) -> Result<(), TestCaseError> {
     let blank = vec![T::from_f64(3.0); positions.len() * enc.d_model() + extra];
     let mut seq = blank.clone();
     let result = posenc_simd::encode_positions(enc, positions, &mut seq);
@@ -122,7 +134,12 @@ fn positions<T: Element>(enc: &Encoding, positions: &[f64], extra: usize) -> Res
     Ok(())
 }
 
-fn add<T: Element>(enc: &Encoding, start: f64, seq_len: usize, batch: usize) -> Result<(), TestCaseError> {
+fn add<T: Element>(
+    enc: &Encoding,
+    start: f64,
+    seq_len: usize,
+    batch: usize,
+) -> Result<(), TestCaseError> {
     let d = enc.d_model();
     let x: Vec<T> = (0..seq_len * batch * d)
         .map(|i| T::from_f64(((i * 7919) % 1000) as f64 / 250.0 - 2.0))

@@ -13,11 +13,26 @@ fn rows_past_u64_max_are_an_error() {
         rows: 2,
     });
     let mut out = [0.0f32; 8];
-    assert_eq!(posenc_simd::encode_rows(&enc, 0.5, u64::MAX, &mut out), expected);
-    assert_eq!(posenc_simd::add_rows(&enc, 0.5, u64::MAX, &mut out), expected);
-    assert_eq!(posenc_simd::portable::encode_rows(&enc, 0.5, u64::MAX, &mut out), expected);
-    assert_eq!(posenc_simd::portable::add_rows(&enc, 0.5, u64::MAX, &mut out), expected);
-    assert_eq!(posenc_parallel::fill_rows(&enc, 0.5, u64::MAX, &mut out), expected);
+    assert_eq!(
+        posenc_simd::encode_rows(&enc, 0.5, u64::MAX, &mut out),
+        expected
+    );
+    assert_eq!(
+        posenc_simd::add_rows(&enc, 0.5, u64::MAX, &mut out),
+        expected
+    );
+    assert_eq!(
+        posenc_simd::portable::encode_rows(&enc, 0.5, u64::MAX, &mut out),
+        expected
+    );
+    assert_eq!(
+        posenc_simd::portable::add_rows(&enc, 0.5, u64::MAX, &mut out),
+        expected
+    );
+    assert_eq!(
+        posenc_parallel::fill_rows(&enc, 0.5, u64::MAX, &mut out),
+        expected
+    );
     assert_eq!(out, [0.0; 8], "nothing written");
     // The last row that has an index is fine.
     let mut one = [0.0f64; 4];
@@ -27,13 +42,22 @@ fn rows_past_u64_max_are_an_error() {
     assert_eq!(one, core);
 }
 
-/// `fuzz/simd_rows` and the suite's edge seeds: a split layout with `d_model = 1` has no
-/// frequency at all (its one column is the zero pad); the vector path's setup computed `n − 1`
-/// for it and overflowed.
+/// `fuzz/simd_rows` and the suite's random cases: a split layout with `d_model = 1` has no
+/// frequency at all (its one column is the zero pad); with a negative shift (so D > 0) the
+/// vector path's setup computed `n − 1` for it and overflowed.
 #[test]
 fn a_split_row_of_one_column_is_zero() {
-    for layout in [Layout::SplitSinCos, Layout::SplitCosSin] {
-        let enc = Encoding::builder(1).layout(layout).build().unwrap();
+    for (layout, shift) in [
+        (Layout::SplitSinCos, 0.0),
+        (Layout::SplitCosSin, 1.0),
+        (Layout::SplitSinCos, -3.75),
+        (Layout::SplitCosSin, -0.5),
+    ] {
+        let enc = Encoding::builder(1)
+            .layout(layout)
+            .shift(shift)
+            .build()
+            .unwrap();
         let mut row = [7.0f32; 1];
         posenc_simd::encode_row(&enc, 123.0, &mut row).unwrap();
         assert_eq!(row, [0.0]);

@@ -21,11 +21,18 @@ fn distance_to_turns(k: u64) -> f64 {
 
 #[test]
 fn pair_zero_separates_every_offset_below_the_span() {
-    let (worst_k, worst) = (1..UNIQUE_SPAN)
-        .map(|k| (k, distance_to_turns(k)))
-        .fold((0, f64::INFINITY), |best, x| if x.1 < best.1 { x } else { best });
+    let (worst_k, worst) =
+        (1..UNIQUE_SPAN)
+            .map(|k| (k, distance_to_turns(k)))
+            .fold(
+                (0, f64::INFINITY),
+                |best, x| if x.1 < best.1 { x } else { best },
+            );
     assert_eq!(worst_k, UNIQUE_WORST_OFFSET);
-    assert!(worst >= UNIQUE_WORST_DISTANCE && worst < 5.496e-7, "{worst:e}");
+    assert!(
+        worst >= UNIQUE_WORST_DISTANCE && worst < 5.496e-7,
+        "{worst:e}"
+    );
     // The span is where pair 0 stops separating f32 rows: chord/√2 below two bounds of 2^−23.
     let at_span = distance_to_turns(UNIQUE_SPAN);
     assert!(at_span < 7.7e-8, "{at_span:e}");

@@ -1,0 +1,252 @@
+//! Tables of arbitrary sizes and offsets through the parallel crate: `fill_rows`, `fill_table`,
+//! `table`, `encode_positions`, `positions_table`, `add_to_embeddings`, `add_to_batch`, `f32`
+//! and `f64`. Errors must be the documented ones; every `Ok` output must be bit-identical to the
+//! sequential SIMD call, in [−1, 1] and agree with the core. The target allocates at most
+//! `MAX_VALUES` values: `table` is called with more rows only when it must fail before allocating.
+#![no_main]
+
+use libfuzzer_sys::arbitrary::Unstructured;
+use libfuzzer_sys::fuzz_target;
+use posenc_core::{Element, Encoding, Error};
+use posenc_fuzz::{
+    Config, MAX_VALUES, assert_row_agrees, block_error, number, positions_error, same_error,
+};
+use posenc_simd::row_position;
+
+fuzz_target!(|data: &[u8]| {
+    let mut u = Unstructured::new(data);
+    let Ok(cfg) = Config::arbitrary(&mut u, 1024) else {
+        return;
+    };
+    let Ok(enc) = cfg.builder().build() else {
+        return;
+    };
+    let Ok(start) = number(&mut u) else { return };
+    let first_row: u64 = match u.int_in_range(0u8..=3).unwrap_or(0) {
+        0 => u.int_in_range(0..=1 << 24).unwrap_or(0),
+        1 => u64::MAX - u.int_in_range(0..=64).unwrap_or(0),
+        _ => u.arbitrary().unwrap_or(0),
+    };
+    let d = enc.d_model();
+    let rows = u.int_in_range(0..=MAX_VALUES / d).unwrap_or(0);
+    let len = if u.ratio(7u8, 8u8).unwrap_or(true) {
+        rows * d
+    } else {
+        u.int_in_range(0..=MAX_VALUES).unwrap_or(0)
+    };
+    let op = u.int_in_range(0u8..=5).unwrap_or(0);
+    let huge_rows: usize = if u.ratio(1u8, 4u8).unwrap_or(false) {
+        u.arbitrary().unwrap_or(usize::MAX)
+    } else {
+        rows
+    };
+    let seq_len = u.int_in_range(0..=rows.max(1)).unwrap_or(1);
+    let positions: Vec<f64> = (0..rows.min(256))
+        .map(|_| number(&mut u).unwrap_or(0.0))
+        .collect();
+    let f32s = u.arbitrary::<bool>().unwrap_or(false);
+    macro_rules! each_type {
+        ($f:ident($($arg:expr),*)) => {
+            if f32s { $f::<f32>($($arg),*) } else { $f::<f64>($($arg),*) }
+        };
+    }
+    match op {
+        0 => each_type!(fill_rows(&enc, start, first_row, len)),
+        1 => each_type!(table(&enc, start, huge_rows)),
+        2 => each_type!(encode_positions(&enc, &positions, len)),
+        3 => each_type!(add_to_embeddings(&enc, start, len)),
+        4 => each_type!(add_to_batch(&enc, start, seq_len, len)),
+        _ => each_type!(fill_table(&enc, start, len)),
+    }
+});
+
+fn bits<T: Element>(v: &[T]) -> Vec<u64> {
+    v.iter().map(|x| x.to_f64().to_bits()).collect()
+}
+
+/// The parallel result and output must equal the sequential SIMD ones, and the result must be
+/// the documented one.
+fn same<T: Element>(
+    what: &str,
+    parallel: (&Result<(), Error>, &[T]),
+    simd: (&Result<(), Error>, &[T]),
+    expected: Option<Error>,
+) {
+    assert_eq!(
+        format!("{:?}", parallel.0),
+        format!("{:?}", simd.0),
+        "{what}: parallel vs simd"
+    );
+    match (parallel.0, expected) {
+        (Ok(()), None) => {}
+        (Err(e), Some(x)) if same_error(e, &x) => {}
+        (got, expected) => panic!("{what}: got {got:?}, expected {expected:?}"),
+    }
+    assert!(
+        bits(parallel.1) == bits(simd.1),
+        "{what}: output differs from sequential SIMD"
+    );
+}
+
+/// The first and the last row of a block agree with the core.
+fn ends_agree<T: Element>(enc: &Encoding, start: f64, first_row: u64, out: &[T], what: &str) {
+    let d = enc.d_model();
+    let rows = out.len() / d;
+    for k in [0, rows.saturating_sub(1)] {
+        if k < rows {
+            let position = row_position(start, first_row + k as u64);
+            assert_row_agrees(enc, position, &out[k * d..(k + 1) * d], what);
+        }
+    }
+}
+
+fn fill_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, len: usize) {
+    let mut out = vec![T::from_f64(7.0); len];
+    let mut seq = out.clone();
+    let result = posenc_parallel::fill_rows(enc, start, first_row, &mut out);
+    let expected = posenc_simd::encode_rows(enc, start, first_row, &mut seq);
+    same(
+        "fill_rows",
+        (&result, &out),
+        (&expected, &seq),
+        block_error(enc, start, first_row, len),
+    );
+    if result.is_ok() {
+        ends_agree(enc, start, first_row, &out, "fill_rows");
+    }
+}
+
+fn fill_table<T: Element>(enc: &Encoding, start: f64, len: usize) {
+    let mut out = vec![T::from_f64(7.0); len];
+    let mut seq = out.clone();
+    let result = posenc_parallel::fill_table(enc, start, &mut out);
+    let expected = posenc_simd::encode_rows(enc, start, 0, &mut seq);
+    same(
+        "fill_table",
+        (&result, &out),
+        (&expected, &seq),
+        block_error(enc, start, 0, len),
+    );
+}
+
+/// `table`'s documented errors in their order, and whether the call would allocate more than
+/// the target allows.
+fn table<T: Element>(enc: &Encoding, start: f64, rows: usize) {
+    let d = enc.d_model();
+    let values = rows.checked_mul(d);
+    let expected = match values {
+        None => Some(Error::SizeOverflow { rows, d_model: d }),
+        Some(values) => block_error(enc, start, 0, values).or_else(|| {
+            let fits = values
+                .checked_mul(size_of::<T>())
+                .is_some_and(|bytes| bytes <= isize::MAX as usize);
+            (!fits).then_some(Error::SizeOverflow { rows, d_model: d })
+        }),
+    };
+    if expected.is_none() && values.is_some_and(|v| v > MAX_VALUES) {
+        return; // would allocate a big table: not in a fuzz target
+    }
+    let result = posenc_parallel::table::<T>(enc, start, rows);
+    match (&result, expected) {
+        (Ok(table), None) => {
+            let mut seq = vec![T::default(); table.len()];
+            posenc_simd::encode_rows(enc, start, 0, &mut seq).expect("table succeeded");
+            assert_eq!(table.len(), rows * d);
+            assert!(
+                bits(table) == bits(&seq),
+                "table differs from sequential SIMD"
+            );
+            ends_agree(enc, start, 0, table, "table");
+        }
+        (Err(e), Some(x)) if same_error(e, &x) => {}
+        (got, expected) => panic!("table: got {got:?}, expected {expected:?}"),
+    }
+    let bytes = posenc_parallel::table_bytes::<T>(enc, rows);
+    match values.and_then(|v| v.checked_mul(size_of::<T>())) {
+        Some(b) if b <= isize::MAX as usize => assert_eq!(bytes, Ok(b)),
+        _ => assert_eq!(bytes, Err(Error::SizeOverflow { rows, d_model: d })),
+    }
+}
+
+fn encode_positions<T: Element>(enc: &Encoding, positions: &[f64], len: usize) {
+    let mut out = vec![T::from_f64(7.0); len];
+    let mut seq = out.clone();
+    let result = posenc_parallel::encode_positions(enc, positions, &mut out);
+    let expected = posenc_simd::encode_positions(enc, positions, &mut seq);
+    let documented = positions_error(enc, positions, len);
+    same(
+        "encode_positions",
+        (&result, &out),
+        (&expected, &seq),
+        documented,
+    );
+    let table = posenc_parallel::positions_table::<T>(enc, positions);
+    let documented = positions_error(enc, positions, positions.len() * enc.d_model());
+    match (&table, documented) {
+        (Ok(table), None) => {
+            for (row, &p) in table.chunks_exact(enc.d_model()).zip(positions) {
+                assert_row_agrees(enc, p, row, "positions_table");
+            }
+        }
+        (Err(e), Some(x)) if same_error(e, &x) => {}
+        (got, expected) => panic!("positions_table: got {got:?}, expected {expected:?}"),
+    }
+}
+
+fn embeddings<T: Element>(len: usize) -> Vec<T> {
+    (0..len)
+        .map(|i| T::from_f64(((i * 7919) % 1000) as f64 / 250.0 - 2.0))
+        .collect()
+}
+
+fn add_to_embeddings<T: Element>(enc: &Encoding, start: f64, len: usize) {
+    let mut out: Vec<T> = embeddings(len);
+    let mut seq = out.clone();
+    let result = posenc_parallel::add_to_embeddings(enc, start, &mut out);
+    let expected = posenc_simd::add_rows(enc, start, 0, &mut seq);
+    same(
+        "add_to_embeddings",
+        (&result, &out),
+        (&expected, &seq),
+        block_error(enc, start, 0, len),
+    );
+}
+
+fn add_to_batch<T: Element>(enc: &Encoding, start: f64, seq_len: usize, len: usize) {
+    let d = enc.d_model();
+    let sequence = seq_len.checked_mul(d);
+    let documented = match sequence {
+        None => Some(Error::SizeOverflow {
+            rows: seq_len,
+            d_model: d,
+        }),
+        Some(_) if len % d != 0 => Some(Error::NotWholeRows { len, d_model: d }),
+        Some(s) => {
+            let whole = if s == 0 { 0 } else { len - len % s };
+            if whole != len {
+                Some(Error::BufferLength {
+                    expected: whole,
+                    actual: len,
+                })
+            } else {
+                block_error(enc, start, 0, s)
+            }
+        }
+    };
+    let mut out: Vec<T> = embeddings(len);
+    let mut seq = out.clone();
+    let result = posenc_parallel::add_to_batch(enc, start, seq_len, &mut out);
+    let expected = match documented {
+        Some(e) => Err(e),
+        None if len == 0 => Ok(()),
+        None => seq
+            .chunks_exact_mut(seq_len * d)
+            .try_for_each(|s| posenc_simd::add_rows(enc, start, 0, s)),
+    };
+    same(
+        "add_to_batch",
+        (&result, &out),
+        (&expected, &seq),
+        documented,
+    );
+}

@@ -1,0 +1,94 @@
+//! A link-time proof that posenc-core's hot functions cannot panic.
+//!
+//! Each wrapper below carries `#[no_panic]`: if the optimiser cannot remove every path to a
+//! panic from the function (and from everything it calls, inlined under fat LTO), the link fails
+//! with an error naming the function. `main` calls each one on inputs it cannot see through, so
+//! that all of them are compiled and linked. Run: `cd verify/no-panic && cargo build --release`.
+//! A debug build proves nothing: without optimisation every bounds check is still there.
+//!
+//! Proven: building a configuration (builder, `new`, presets, diffusers' constructor), the
+//! position check, `value`, `angle`, `frequency` (so the whole angle and `sin`/`cos` path, libm
+//! included), and the text forms of layouts and presets. Not proven: `encode` and `rotate`. Their
+//! stores `out[column]` index with columns computed by the layout, which the optimiser cannot
+//! show to be below `out.len()` (the length is checked once, up front), so a bounds-check panic
+//! stays in the code though no input reaches it; the tests and the fuzz targets cover them.
+
+use std::hint::black_box;
+
+use no_panic::no_panic;
+use posenc_core::{Encoding, EncodingBuilder, Error, Layout, Preset};
+
+#[no_panic]
+fn build(builder: EncodingBuilder) -> Result<Encoding, Error> {
+    builder.build()
+}
+
+#[no_panic]
+fn value(enc: &Encoding, position: f64, column: usize) -> Result<f64, Error> {
+    enc.value(position, column)
+}
+
+#[no_panic]
+fn angle(enc: &Encoding, pair: usize, position: f64) -> Result<f64, Error> {
+    enc.angle(pair, position)
+}
+
+#[no_panic]
+fn frequency(enc: &Encoding, pair: usize) -> Result<f64, Error> {
+    enc.frequency(pair)
+}
+
+#[no_panic]
+fn new(d_model: usize) -> Result<Encoding, Error> {
+    Encoding::new(d_model)
+}
+
+#[no_panic]
+fn preset(preset: Preset, d_model: usize) -> Result<Encoding, Error> {
+    preset.encoding(d_model)
+}
+
+#[no_panic]
+fn diffusion(d_model: usize, flip: bool, shift: f64) -> Result<Encoding, Error> {
+    Encoding::diffusion_timestep(d_model, flip, shift)
+}
+
+#[no_panic]
+fn check_position(enc: &Encoding, position: f64) -> Result<(), Error> {
+    enc.check_position(position)
+}
+
+#[no_panic]
+fn layout_from_str(text: &str) -> Result<Layout, Error> {
+    text.parse()
+}
+
+#[no_panic]
+fn preset_from_str(text: &str) -> Result<Preset, Error> {
+    text.parse()
+}
+
+fn main() {
+    let d = black_box(64usize);
+    let builder = Encoding::builder(d)
+        .layout(black_box(Layout::SplitSinCos))
+        .base(black_box(10_000.0))
+        .shift(black_box(1.0))
+        .scale(black_box(1.0));
+    let Ok(enc) = build(builder) else {
+        return;
+    };
+    let p = black_box(12_345.5);
+    let results = [
+        value(&enc, p, black_box(3)).is_ok(),
+        angle(&enc, black_box(3), p).is_ok(),
+        frequency(&enc, black_box(3)).is_ok(),
+        check_position(&enc, p).is_ok(),
+        new(d).is_ok(),
+        preset(black_box(Preset::Whisper), d).is_ok(),
+        diffusion(d, black_box(true), black_box(1.0)).is_ok(),
+        layout_from_str(black_box("interleaved")).is_ok(),
+        preset_from_str(black_box("whisper")).is_ok(),
+    ];
+    black_box(results);
+}

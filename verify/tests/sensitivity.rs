@@ -1,0 +1,142 @@
+//! The suite can fail: each relation, run over a backend with a fault of the kind it exists to
+//! catch, reports it. (A property that passes for every backend could be vacuous; these show
+//! that the bounds are tight enough to see a real error.)
+
+use posenc_core::{Element, Encoding, Error, Layout};
+use posenc_verify::relations;
+use posenc_verify::strategy::Case;
+use posenc_verify::{Backend, Core};
+
+/// The kinds of fault.
+const SKEWED: u8 = 0; // one column off by 2^-21
+const STRETCHED: u8 = 1; // every value times 1 + 2^-20
+const WRONG_SCALE: u8 = 2; // positions times 1 + 2^-20
+const WARPED: u8 = 3; // positions p + p²·2^-30: not shift invariant
+const COARSE: u8 = 4; // positions rounded down to even integers
+const FROZEN: u8 = 5; // every row is PE(0)
+
+/// The core with a fault of kind `F` applied to every row it writes.
+struct Faulty<const F: u8>;
+
+impl<const F: u8> Faulty<F> {
+    fn moved(p: f64) -> f64 {
+        match F {
+            WRONG_SCALE => p * (1.0 + 2f64.powi(-20)),
+            WARPED => p + p * p * 2f64.powi(-30),
+            COARSE => 2.0 * (p / 2.0).floor(),
+            FROZEN => 0.0,
+            _ => p,
+        }
+    }
+
+    fn damage<T: Element>(row: &mut [T]) {
+        match F {
+            SKEWED => row[0] = T::from_f64(row[0].to_f64() + 2f64.powi(-21)),
+            STRETCHED => {
+                for v in row.iter_mut() {
+                    *v = T::from_f64(v.to_f64() * (1.0 + 2f64.powi(-20)));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl<const F: u8> Backend for Faulty<F> {
+    const NAME: &'static str = "faulty";
+
+    fn rows<T: Element>(
+        enc: &Encoding,
+        start: f64,
+        first_row: u64,
+        out: &mut [T],
+    ) -> Result<(), Error> {
+        for (k, row) in out.chunks_exact_mut(enc.d_model()).enumerate() {
+            <Self as Backend>::position(
+                enc,
+                posenc_simd::row_position(start, first_row + k as u64),
+                row,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
+        Core::position(enc, Self::moved(position), out)?;
+        Self::damage(out);
+        Ok(())
+    }
+}
+
+fn case(d: usize, a: f64, b: f64, t: f64) -> Case {
+    Case {
+        enc: Encoding::new(d).unwrap(),
+        a,
+        b,
+        t,
+        first_row: 3,
+        rows: 2,
+    }
+}
+
+#[test]
+fn agreement_sees_one_column_off_by_four_f32_bounds() {
+    let c = case(8, 100.0, 0.0, 0.0);
+    assert!(relations::agreement::<Faulty<SKEWED>, f32>(&c).is_err());
+    assert!(relations::agreement::<Faulty<SKEWED>, f64>(&c).is_err());
+    assert!(relations::agreement::<Core, f32>(&c).is_ok());
+}
+
+#[test]
+fn range_and_norm_see_values_stretched_by_2_pow_minus_20() {
+    let c = case(8, 0.0, 0.0, 0.0);
+    assert!(relations::range_and_norm::<Faulty<STRETCHED>, f32>(&c).is_err());
+    let c = case(8, 0.7, 0.0, 0.0); // no value at ±1: only the norm can see it
+    assert!(relations::range_and_norm::<Faulty<STRETCHED>, f64>(&c).is_err());
+    assert!(relations::range_and_norm::<Core, f64>(&c).is_ok());
+}
+
+#[test]
+fn rotation_sees_a_scale_off_by_2_pow_minus_20() {
+    let c = case(8, 1000.0, 5000.0, 3.0);
+    assert!(relations::rotation::<Faulty<WRONG_SCALE>, f32>(&c).is_err());
+    assert!(relations::rotation::<Faulty<WRONG_SCALE>, f64>(&c).is_err());
+    assert!(relations::rotation::<Core, f64>(&c).is_ok());
+}
+
+#[test]
+fn rotation_refuses_an_odd_interleaved_row() {
+    let c = case(7, 1.0, 2.0, 3.0);
+    assert!(
+        relations::rotation::<Core, f64>(&c).is_ok(),
+        "UnpairedColumn, row untouched"
+    );
+    let mut row = [0.5f64; 7];
+    assert_eq!(
+        c.enc.rotate(1.0, &mut row),
+        Err(Error::UnpairedColumn { d_model: 7 })
+    );
+}
+
+#[test]
+fn relative_position_sees_positions_that_are_not_shift_invariant() {
+    let c = case(16, 100.0, 2000.0, 30_000.0);
+    assert!(relations::relative_position::<Faulty<WARPED>, f64>(&c).is_err());
+    assert!(relations::relative_position::<Faulty<WARPED>, f32>(&c).is_err());
+    assert!(relations::relative_position::<Core, f64>(&c).is_ok());
+}
+
+#[test]
+fn uniqueness_sees_positions_that_collide() {
+    let enc = Encoding::new(16).unwrap();
+    assert!(relations::uniqueness::<Faulty<COARSE>, f32>(&enc, 0.0, 1.0).is_err());
+    assert!(relations::uniqueness::<Core, f32>(&enc, 0.0, 1.0).is_ok());
+}
+
+#[test]
+fn decay_sees_a_table_that_does_not_decay() {
+    assert!(relations::decay::<Faulty<FROZEN>, f64>(Layout::Interleaved).is_err());
+    // A layout whose rows are right but positions stretched 2^-20 still decays: the relation
+    // is about the shape, agreement is about the values.
+    assert!(relations::decay::<Faulty<WRONG_SCALE>, f64>(Layout::Interleaved).is_ok());
+}
