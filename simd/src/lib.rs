@@ -23,11 +23,31 @@
 #![deny(missing_docs)]
 
 mod block;
+#[cfg(not(feature = "scalar-math"))]
+mod exact;
+pub mod portable;
 mod scalar;
+#[cfg(not(feature = "scalar-math"))]
+mod vector;
 
-pub use posenc_core::{Element, Encoding, Error, Layout, Preset};
+#[cfg(feature = "scalar-math")]
+use scalar as backend;
+#[cfg(not(feature = "scalar-math"))]
+use vector as backend;
+
+pub use posenc_core::{Column, Element, Encoding, Error, Layout, Preset};
 
 pub use block::row_position;
+
+/// The path the crate-root functions take in this build on this machine: `"portable"` with the
+/// `scalar-math` feature, otherwise the vector path and the instruction set it runs on.
+#[must_use]
+pub fn backend() -> &'static str {
+    #[cfg(feature = "scalar-math")]
+    return "portable (scalar-math)";
+    #[cfg(not(feature = "scalar-math"))]
+    return vector::name();
+}
 
 /// Writes the encoding of `position` into `out` (exactly `d_model` values).
 ///
@@ -36,7 +56,7 @@ pub use block::row_position;
 pub fn encode_row<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
     enc.check_row(out.len())?;
     enc.check_position(position)?;
-    scalar::encode_row(enc, position, out);
+    backend::encode_row(enc, position, out);
     Ok(())
 }
 
@@ -57,7 +77,7 @@ pub fn encode_rows<T: Element>(
     out: &mut [T],
 ) -> Result<(), Error> {
     let rows = block::check(enc, start, first_row, out.len())?;
-    scalar::encode_rows(enc, start, first_row, rows, out);
+    backend::encode_rows(enc, start, first_row, rows, out);
     Ok(())
 }
 
@@ -73,7 +93,7 @@ pub fn add_rows<T: Element>(
     inout: &mut [T],
 ) -> Result<(), Error> {
     let rows = block::check(enc, start, first_row, inout.len())?;
-    scalar::add_rows(enc, start, first_row, rows, inout);
+    backend::add_rows(enc, start, first_row, rows, inout);
     Ok(())
 }
 
@@ -90,8 +110,6 @@ pub fn encode_positions<T: Element>(
     out: &mut [T],
 ) -> Result<(), Error> {
     block::check_positions(enc, positions, out.len())?;
-    for (&position, row) in positions.iter().zip(out.chunks_exact_mut(enc.d_model())) {
-        scalar::encode_row(enc, position, row);
-    }
+    backend::encode_positions(enc, positions, out);
     Ok(())
 }

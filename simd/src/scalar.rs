@@ -1,5 +1,6 @@
 //! The portable path: every value from the core, one row at a time. Correct everywhere; the
-//! vector path is checked against the same tests.
+//! vector path is checked against the same tests, and takes this path itself for the rows and
+//! encodings its reductions do not cover.
 
 use posenc_core::{Element, Encoding};
 
@@ -9,6 +10,16 @@ use crate::block::row_position;
 pub(crate) fn encode_row<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) {
     // Validated by the caller: the core cannot fail here.
     let _ = enc.encode(position, out);
+}
+
+/// Adds one row's encoding to `inout` in `f64`, rounding once; validated by the caller.
+pub(crate) fn add_row<T: Element>(enc: &Encoding, position: f64, inout: &mut [T]) {
+    for (column, x) in inout.iter_mut().enumerate() {
+        // Validated by the caller: the column and the position are in range.
+        let value = enc.value(position, column).unwrap_or(0.0);
+        // One rounding for the sum, none for the encoding on its own.
+        *x = T::from_f64(x.to_f64() + value);
+    }
 }
 
 pub(crate) fn encode_rows<T: Element>(
@@ -31,12 +42,12 @@ pub(crate) fn add_rows<T: Element>(
     inout: &mut [T],
 ) {
     for (k, row) in inout.chunks_exact_mut(enc.d_model()).take(rows).enumerate() {
-        let position = row_position(start, first_row + k as u64);
-        for (column, x) in row.iter_mut().enumerate() {
-            // Validated by the caller: the column and the position are in range.
-            let value = enc.value(position, column).unwrap_or(0.0);
-            // One rounding for the sum, none for the encoding on its own.
-            *x = T::from_f64(x.to_f64() + value);
-        }
+        add_row(enc, row_position(start, first_row + k as u64), row);
+    }
+}
+
+pub(crate) fn encode_positions<T: Element>(enc: &Encoding, positions: &[f64], out: &mut [T]) {
+    for (&position, row) in positions.iter().zip(out.chunks_exact_mut(enc.d_model())) {
+        encode_row(enc, position, row);
     }
 }

@@ -1,0 +1,259 @@
+//! The frequencies `ω_i = b^(−i/D)`, four at a time, to about an ulp, with no `pow` call.
+//!
+//! `ω_i = exp(−x_i)` with `x_i = i·L` and `L = ln b / D`. Forming `x_i` in plain `f64` would
+//! round it by up to `|x|·2^−53` (`|x|` reaches 16 at b = 10^7), which `exp` passes on as a
+//! relative error of ω and so of θ. Instead `L` is kept as a double-double `L = a1 + a2 + l2`
+//! with `a1`, `a2` of 26 bits each, so that `i·a1` and `i·a2` are exact for every `i < 2^27`;
+//! `ln b` itself is formed as `e·ln 2 + ln m` (`b = m·2^e`, `m ∈ [√½, √2)`), whose only error is
+//! `libm`'s sub-ulp `log` of a number below 0.35, an absolute 2^−54.
+//!
+//! `exp(−x) = 2^−k·exp(−r)` with `k = round(x/ln 2)`, `r = x − k·ln 2` (ln 2 in two parts, the
+//! first of 32 bits so `k·LN2_1` is exact), `|r| ≤ ln 2 / 2`; `exp(−r)` is Taylor's polynomial
+//! of degree 13, whose truncation error is below 2^−57; `2^−k` is built from its bits.
+//!
+//! Error of ω, relative: the reduction's roundings (2 × 2^−54 absolute in `r`), the
+//! polynomial's evaluation (about half an ulp, the terms after the first being below 0.35) and
+//! its last rounding: about 1.5 ulp in all, plus `q·2^−54` (q = i/D) from `ln b`. For θ = c·p·ω
+//! with `|c·p| ≤ 2^24` that is below 2^−28 absolute, against the f32 bound's 2^−23.
+//!
+//! To spend one `exp` on 16 frequencies rather than one, `ω_{16a+4b+c} = ω_{16a}·(ω_{4b}·ω_c)`:
+//! the 16 values `ω_{4b}·ω_c` once per call (two `exp`s), one `ω_{16a}` per 16 pairs (four
+//! lanes of one `exp` per 64 pairs), and the products, whose two roundings bring the relative
+//! error to at most about 5.5 ulp (`|θ|·5.5·2^−53 ≤ 2^−26.5` at `|θ| = 2^24`).
+//! Every ω comes from the same formula whatever the call, so rows never differ between calls.
+
+use super::lanes::Lanes;
+use crate::exact::{div_dd, split, two_sum};
+use posenc_core::{Encoding, Layout};
+
+/// Above this exponent `ω = e^−x` would leave the normal range (2^−k is built from its bits):
+/// such encodings (a tiny D from a large shift) take the portable path.
+const MAX_EXPONENT: f64 = 700.0;
+
+/// `i·a1` must be exact: `i` below 2^27 (d_model below 2^28); wider rows take the portable path.
+const MAX_PAIRS: usize = 1 << 27;
+
+/// `1.5·2^52`: adding it rounds an `f64` below 2^51 to an integer, held in the low bits.
+pub(crate) const ROUNDER: f64 = 6_755_399_441_055_744.0;
+
+/// ln 2 to 32 bits: `k·LN2_1` is exact for `|k| < 2^21`.
+const LN2_1: f64 = 0.693_147_180_601_954_5;
+/// ln 2 − LN2_1, to 53 bits (the rest, 1.3e−27, is far below any `k·2^−53`).
+const LN2_2: f64 = -4.200_915_072_681_084_6e-11;
+const INV_LN2: f64 = core::f64::consts::LOG2_E;
+
+/// `1/j!` for j = 2..=13, Taylor's coefficients of exp.
+const INV_FACTORIAL: [f64; 12] = [
+    0.5,
+    0.166_666_666_666_666_66,
+    0.041_666_666_666_666_664,
+    0.008_333_333_333_333_333,
+    0.001_388_888_888_888_889,
+    0.000_198_412_698_412_698_4,
+    2.480_158_730_158_73e-5,
+    2.755_731_922_398_589_3e-6,
+    2.755_731_922_398_589e-7,
+    2.505_210_838_544_172e-8,
+    2.087_675_698_786_81e-9,
+    1.605_904_383_682_161_3e-10,
+];
+
+/// Frequencies are made in groups of this many: `ω_{GROUP·a + j} = ω_{GROUP·a}·ω_j`.
+pub(crate) const GROUP: usize = 16;
+
+/// `L = ln b / D` as `a1 + a2 + l2` (see the module docs).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Exponent {
+    a1: f64,
+    a2: f64,
+    l2: f64,
+    /// The last pair, `n − 1`: padding lanes past it are clamped to it, so that they stay in
+    /// range without asking the encoding for headroom.
+    last: f64,
+}
+
+/// The frequency parameters of one encoding, for the vector path: `L` and `ω_0..ω_15`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frequencies<L> {
+    exponent: Exponent,
+    low: [L; GROUP / 4],
+}
+
+impl<L: Lanes> Frequencies<L> {
+    /// The 16 low frequencies `ω_j = ω_{4a}·ω_b` (j = 4a + b) from two `exp`s.
+    #[inline(always)]
+    pub(crate) fn new(exponent: Exponent) -> Frequencies<L> {
+        let mut fours = [0.0f64; 4];
+        exponent.omega4::<L>(0, 4).store(&mut fours);
+        let ones = exponent.omega4::<L>(0, 1);
+        let low = fours.map(|four| L::splat(four) * ones);
+        Frequencies { exponent, low }
+    }
+
+    /// ω for the 16 pairs `first..first + 16` (`first` a multiple of 16), as four vectors.
+    /// Pairs at or past `n` are padding: computed, never written.
+    #[inline(always)]
+    pub(crate) fn omega16(&self, first: usize, out: &mut [L]) {
+        let high = self.exponent.omega4::<L>(first, 0);
+        for (w, &low) in out.iter_mut().zip(&self.low) {
+            *w = high * low;
+        }
+    }
+
+    /// ω for the 64 pairs `first..first + 64` (`first` a multiple of 16): one `exp` for the
+    /// four group heads at once.
+    #[inline(always)]
+    pub(crate) fn omega64(&self, first: usize, out: &mut [L; 16]) {
+        let mut heads = [0.0f64; 4];
+        self.exponent.omega4::<L>(first, GROUP).store(&mut heads);
+        for (group, &head) in out.chunks_exact_mut(GROUP / 4).zip(&heads) {
+            let head = L::splat(head);
+            for (w, &low) in group.iter_mut().zip(&self.low) {
+                *w = head * low;
+            }
+        }
+    }
+}
+
+impl Exponent {
+    /// The parameters, or `None` where the vector path does not apply (the caller then uses
+    /// the portable path for the whole call).
+    pub(crate) fn new(enc: &Encoding) -> Option<Exponent> {
+        let n = enc.pairs();
+        if n > MAX_PAIRS {
+            return None;
+        }
+        if n == 1 {
+            // ω_0 = 1 whatever D is.
+            return Some(Exponent {
+                a1: 0.0,
+                a2: 0.0,
+                l2: 0.0,
+                last: 0.0,
+            });
+        }
+        let d = enc.d_model();
+        let half = match enc.layout() {
+            Layout::Interleaved => d as f64 / 2.0,
+            Layout::SplitSinCos | Layout::SplitCosSin => (d / 2) as f64,
+        };
+        let denominator = two_sum(half, -enc.shift());
+        if !(denominator.0 > 0.0 && denominator.0 < 1e270) {
+            return None;
+        }
+        let (l1, l2) = div_dd(ln_dd(enc.base()), denominator);
+        let last = (n - 1) as f64;
+        if !(last * l1 <= MAX_EXPONENT && l2.is_finite()) {
+            return None;
+        }
+        let (a1, a2) = split(l1);
+        Some(Exponent { a1, a2, l2, last })
+    }
+
+    /// `ω_i = exp(−i·L)` for the four pairs `i = first + stride·lane`, each to about 1.5 ulp.
+    #[inline(always)]
+    pub(crate) fn omega4<L: Lanes>(&self, first: usize, stride: usize) -> L {
+        let s = stride as f64;
+        let i = L::splat(first as f64) + L::new([0.0, s, 2.0 * s, 3.0 * s]);
+        let i = i.min(L::splat(self.last));
+        let x_hi = i * L::splat(self.a1); // exact
+        let x_mid = i * L::splat(self.a2); // exact
+        let x_lo = i * L::splat(self.l2);
+        let rounded = (x_hi + x_mid).mul_add(L::splat(INV_LN2), L::splat(ROUNDER));
+        let k = rounded - L::splat(ROUNDER);
+        let t1 = k.mul_neg_add(L::splat(LN2_1), x_hi);
+        let r = t1 + (k.mul_neg_add(L::splat(LN2_2), x_mid) + x_lo);
+        let u = -r;
+        // exp(u) = 1 + u·(1 + u·(1/2 + u·(1/6 + …)))
+        let mut p = L::splat(INV_FACTORIAL[11]);
+        for &c in INV_FACTORIAL[..11].iter().rev() {
+            p = p.mul_add(u, L::splat(c));
+        }
+        p = p.mul_add(u, L::splat(1.0));
+        let exp_u = p.mul_add(u, L::splat(1.0));
+        // 2^−k from its bits: the low bits of `rounded` hold k, 0 ≤ k ≤ 1010.
+        let bias = L::splat_bits(1023 + ROUNDER.to_bits());
+        let scale = bias.sub_bits(rounded).shl_bits::<52>();
+        exp_u * scale
+    }
+}
+
+/// `ln b` as a pair `hi + lo`, with an absolute error of about 2^−54.
+fn ln_dd(b: f64) -> (f64, f64) {
+    let (mut m, mut e) = libm::frexp(b);
+    if m < core::f64::consts::FRAC_1_SQRT_2 {
+        m *= 2.0;
+        e -= 1;
+    }
+    let e = f64::from(e);
+    two_sum(e * LN2_1, e * LN2_2 + libm::log(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wide::f64x4;
+
+    fn ulps(a: f64, b: f64) -> f64 {
+        (a - b).abs() / (b.abs() * f64::EPSILON)
+    }
+
+    #[test]
+    fn omega_is_within_six_ulps_of_the_core() {
+        for (d, base, shift) in [
+            (512, 10_000.0, 0.0),
+            (4096, 1e7, 0.0),
+            (384, 10_000.0, 1.0),
+            (64, 1.000_1, 0.0),
+            (9, 2.0, -3.5),
+            (20, 500_000.0, 9.5),
+        ] {
+            let enc = Encoding::builder(d)
+                .base(base)
+                .shift(shift)
+                .build()
+                .unwrap();
+            let exponent = Exponent::new(&enc).unwrap();
+            let freq = Frequencies::<f64x4>::new(exponent);
+            for first in (0..enc.pairs()).step_by(GROUP) {
+                let mut lanes = [f64x4::ZERO; 4];
+                freq.omega16(first, &mut lanes);
+                let mut wide = [f64x4::ZERO; 16];
+                freq.omega64(first, &mut wide);
+                assert_eq!(lanes, wide[..4], "omega16 and omega64 disagree");
+                let lanes = lanes.iter().flat_map(|v| v.to_array());
+                for (lane, omega) in lanes.enumerate() {
+                    let pair = first + lane;
+                    if pair < enc.pairs() {
+                        let exact = enc.frequency(pair).unwrap();
+                        let single = exponent.omega4::<f64x4>(pair, 1).to_array()[0];
+                        assert!(ulps(single, exact) <= 2.0, "single exp at pair {pair}");
+                        assert!(
+                            ulps(omega, exact) <= 6.0,
+                            "d={d} b={base} s={shift} pair {pair}: {omega:e} vs {exact:e}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pair_zero_has_frequency_one() {
+        for enc in [
+            Encoding::new(8).unwrap(),
+            Encoding::builder(2).shift(5.0).build().unwrap(),
+        ] {
+            let freq = Frequencies::<f64x4>::new(Exponent::new(&enc).unwrap());
+            let mut lanes = [f64x4::ZERO; 4];
+            freq.omega16(0, &mut lanes);
+            assert_eq!(lanes[0].to_array()[0], 1.0);
+        }
+    }
+
+    #[test]
+    fn tiny_denominators_take_the_portable_path() {
+        let enc = Encoding::builder(8).shift(3.999).build().unwrap();
+        assert!(Exponent::new(&enc).is_none());
+    }
+}

@@ -1,0 +1,254 @@
+//! Rows in tiles, frequencies in chunks: ω is computed once per chunk and tile, then every row
+//! of the tile turns it into sines and cosines, which go to the row's columns in its layout.
+//!
+//! Every value depends only on the encoding and its row's position: lanes are independent,
+//! so neither the tile a row falls in nor the lane a pair falls in changes a bit. That is what
+//! lets the parallel crate cut a table anywhere.
+
+use posenc_core::{Element, Encoding, Layout, RowMut};
+
+use super::frequency::{Exponent, Frequencies};
+use super::lanes::Lanes;
+use super::sincos::{MAX_ANGLE, sin_cos};
+use crate::scalar;
+
+/// Pairs per chunk (ω is made 64 at a time): three stack arrays of this many `f64`.
+const CHUNK: usize = 64;
+const VECTORS: usize = CHUNK / 4;
+/// Rows per tile: ω's cost is shared by this many rows.
+const TILE: usize = 32;
+
+/// Whether the values are written or added to what is there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Write,
+    Add,
+}
+
+/// One encoding's parameters for the vector path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Plan<'a> {
+    enc: &'a Encoding,
+    exponent: Exponent,
+}
+
+impl<'a> Plan<'a> {
+    /// `None` where the vector path does not apply to this encoding.
+    pub(crate) fn new(enc: &'a Encoding) -> Option<Plan<'a>> {
+        Exponent::new(enc).map(|exponent| Plan { enc, exponent })
+    }
+
+    /// Rows `0..rows` of `out` (`rows · d_model` values), row `t` at `position(t)`, on lanes `L`.
+    #[inline(always)]
+    pub(crate) fn run<L: Lanes, T: Element>(
+        &self,
+        mode: Mode,
+        rows: usize,
+        position: impl Fn(usize) -> f64,
+        out: &mut [T],
+    ) {
+        let d = self.enc.d_model();
+        let freq = Frequencies::<L>::new(self.exponent);
+        for (tile_index, tile) in out[..rows * d].chunks_mut(TILE * d).enumerate() {
+            let first = tile_index * TILE;
+            let tile_rows = tile.len() / d;
+            let mut scaled = [0.0f64; TILE];
+            for (t, cp) in scaled.iter_mut().enumerate().take(tile_rows) {
+                *cp = self.enc.scale() * position(first + t);
+            }
+            self.tile(&freq, mode, &scaled[..tile_rows], tile);
+            // Rows whose angles the vector reduction does not cover go through the core.
+            for (t, row) in tile.chunks_exact_mut(d).enumerate() {
+                if !(scaled[t].abs() <= MAX_ANGLE) {
+                    let p = position(first + t);
+                    match mode {
+                        Mode::Write => scalar::encode_row(self.enc, p, row),
+                        Mode::Add => scalar::add_row(self.enc, p, row),
+                    }
+                }
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn tile<L: Lanes, T: Element>(
+        &self,
+        freq: &Frequencies<L>,
+        mode: Mode,
+        scaled: &[f64],
+        tile: &mut [T],
+    ) {
+        let (d, n) = (self.enc.d_model(), self.enc.pairs());
+        let short = T::MANTISSA_BITS <= 24;
+        let mut omega = [L::splat(0.0); VECTORS];
+        let mut sin = [[0.0f64; 4]; VECTORS];
+        let mut cos = [[0.0f64; 4]; VECTORS];
+        for first_pair in (0..n).step_by(CHUNK) {
+            let len = CHUNK.min(n - first_pair);
+            let vectors = len.div_ceil(4);
+            if vectors > VECTORS / 4 {
+                freq.omega64(first_pair, &mut omega);
+            } else {
+                freq.omega16(first_pair, &mut omega[..VECTORS / 4]);
+            }
+            for (&cp, row) in scaled.iter().zip(tile.chunks_exact_mut(d)) {
+                if !(cp.abs() <= MAX_ANGLE) {
+                    continue;
+                }
+                let cp = L::splat(cp);
+                let fast = match (mode, T::as_row_mut(row)) {
+                    (Mode::Write, RowMut::F32(row)) => self.write_direct(
+                        first_pair,
+                        len,
+                        &omega,
+                        cp,
+                        row,
+                        L::to_f32,
+                        L::interleave_f32,
+                    ),
+                    (Mode::Write, RowMut::F64(row)) => self.write_direct(
+                        first_pair,
+                        len,
+                        &omega,
+                        cp,
+                        row,
+                        |v: L| {
+                            let mut out = [0.0; 4];
+                            v.store(&mut out);
+                            out
+                        },
+                        L::interleave_f64,
+                    ),
+                    _ => false,
+                };
+                if fast {
+                    continue;
+                }
+                for ((&w, s), c) in omega.iter().zip(&mut sin).zip(&mut cos).take(vectors) {
+                    let (sv, cv) = if short {
+                        sin_cos::<L, true>(cp * w)
+                    } else {
+                        sin_cos::<L, false>(cp * w)
+                    };
+                    sv.store(s);
+                    cv.store(c);
+                }
+                let sin = sin.as_flattened();
+                let cos = cos.as_flattened();
+                self.emit(mode, first_pair, &sin[..len], &cos[..len], row);
+            }
+        }
+        if self.enc.layout() != Layout::Interleaved && !d.is_multiple_of(2) {
+            for row in tile.chunks_exact_mut(d) {
+                put(mode, &mut row[d - 1], 0.0);
+            }
+        }
+    }
+
+    /// Writes a chunk of whole vectors straight from the registers, for a row of `f32` or
+    /// `f64` (`E`); `false` (nothing written) when the chunk ends in a partial vector or the
+    /// lone sine of an odd row, which the general [`emit`](Self::emit) handles.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn write_direct<L: Lanes, E: Copy, const N4: usize, const N8: usize>(
+        &self,
+        first_pair: usize,
+        len: usize,
+        omega: &[L; VECTORS],
+        cp: L,
+        row: &mut [E],
+        four: impl Fn(L) -> [E; N4],
+        eight: impl Fn(L, L) -> [E; N8],
+    ) -> bool {
+        let (d, n) = (self.enc.d_model(), self.enc.pairs());
+        let short = size_of::<E>() == 4;
+        if len % 4 != 0 {
+            return false;
+        }
+        let vectors = len / 4;
+        match self.enc.layout() {
+            Layout::Interleaved => {
+                let start = 2 * first_pair;
+                let Some(columns) = row.get_mut(start..start + 2 * len) else {
+                    return false;
+                };
+                for (&w, out) in omega.iter().zip(columns.chunks_exact_mut(8)).take(vectors) {
+                    let (s, c) = if short {
+                        sin_cos::<L, true>(cp * w)
+                    } else {
+                        sin_cos::<L, false>(cp * w)
+                    };
+                    out.copy_from_slice(&eight(s, c));
+                }
+            }
+            Layout::SplitSinCos | Layout::SplitCosSin => {
+                let (sin_at, cos_at) = if self.enc.layout() == Layout::SplitSinCos {
+                    (first_pair, n + first_pair)
+                } else {
+                    (n + first_pair, first_pair)
+                };
+                let _ = d;
+                for (v, &w) in omega.iter().enumerate().take(vectors) {
+                    let (s, c) = if short {
+                        sin_cos::<L, true>(cp * w)
+                    } else {
+                        sin_cos::<L, false>(cp * w)
+                    };
+                    row[sin_at + 4 * v..sin_at + 4 * v + 4].copy_from_slice(&four(s));
+                    row[cos_at + 4 * v..cos_at + 4 * v + 4].copy_from_slice(&four(c));
+                }
+            }
+        }
+        true
+    }
+
+    /// Writes the sines and cosines of pairs `first_pair..first_pair + sin.len()` to `row`.
+    #[inline(always)]
+    fn emit<T: Element>(
+        &self,
+        mode: Mode,
+        first_pair: usize,
+        sin: &[f64],
+        cos: &[f64],
+        row: &mut [T],
+    ) {
+        let (d, n) = (self.enc.d_model(), self.enc.pairs());
+        let len = sin.len();
+        match self.enc.layout() {
+            Layout::Interleaved => {
+                let columns = &mut row[2 * first_pair..(2 * (first_pair + len)).min(d)];
+                let mut pairs = columns.chunks_exact_mut(2);
+                for ((out, &s), &c) in (&mut pairs).zip(sin).zip(cos) {
+                    put(mode, &mut out[0], s);
+                    put(mode, &mut out[1], c);
+                }
+                // The lone last sine of an odd row.
+                if let [lone] = pairs.into_remainder() {
+                    put(mode, lone, sin[len - 1]);
+                }
+            }
+            Layout::SplitSinCos | Layout::SplitCosSin => {
+                let (sin_at, cos_at) = if self.enc.layout() == Layout::SplitSinCos {
+                    (first_pair, n + first_pair)
+                } else {
+                    (n + first_pair, first_pair)
+                };
+                for (out, &s) in row[sin_at..sin_at + len].iter_mut().zip(sin) {
+                    put(mode, out, s);
+                }
+                for (out, &c) in row[cos_at..cos_at + len].iter_mut().zip(cos) {
+                    put(mode, out, c);
+                }
+            }
+        }
+    }
+}
+
+/// Writes `value`, or adds it in `f64` and rounds once.
+#[inline(always)]
+fn put<T: Element>(mode: Mode, out: &mut T, value: f64) {
+    *out = match mode {
+        Mode::Write => T::from_f64(value),
+        Mode::Add => T::from_f64(out.to_f64() + value),
+    };
+}

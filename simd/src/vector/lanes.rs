@@ -1,0 +1,278 @@
+//! Four `f64` lanes: the few operations the kernel needs, for `wide`'s `f64x4` (every target,
+//! its width fixed at compile time) and, on x86-64, for AVX2+FMA registers chosen at run time.
+//!
+//! Integer operations act on the lanes' bits (`to_bits`), as the reductions need them to read
+//! `k mod 4` and to build `2^−k`.
+
+use core::ops::{Add, Mul, Neg, Sub};
+
+use wide::{f64x4, u64x4};
+
+/// Four `f64` lanes.
+pub(crate) trait Lanes:
+    Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Neg<Output = Self>
+{
+    fn splat(x: f64) -> Self;
+    fn new(lanes: [f64; 4]) -> Self;
+    fn store(self, out: &mut [f64; 4]);
+    /// `self·a + b` (fused where the instruction set has FMA).
+    fn mul_add(self, a: Self, b: Self) -> Self;
+    /// `b − self·a` (fused where the instruction set has FMA).
+    fn mul_neg_add(self, a: Self, b: Self) -> Self;
+    /// The lanes of `if_odd` where the integer held in the low bits of `bits` is odd, else
+    /// those of `if_even`.
+    fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self;
+    /// The lane-wise minimum (of numbers, never NaN here).
+    fn min(self, other: Self) -> Self;
+    fn splat_bits(bits: u64) -> Self;
+    fn and(self, other: Self) -> Self;
+    fn xor(self, other: Self) -> Self;
+    /// Lane-wise wrapping `u64` addition of the bits.
+    fn add_bits(self, other: Self) -> Self;
+    /// Lane-wise wrapping `u64` subtraction of the bits.
+    fn sub_bits(self, other: Self) -> Self;
+    /// Lane-wise left shift of the bits.
+    fn shl_bits<const N: i32>(self) -> Self;
+    /// The lanes rounded to `f32` (to nearest).
+    fn to_f32(self) -> [f32; 4];
+    /// `[s0, c0, s1, c1, s2, c2, s3, c3]`, rounded to `f32`.
+    fn interleave_f32(sin: Self, cos: Self) -> [f32; 8];
+    /// `[s0, c0, s1, c1, s2, c2, s3, c3]`.
+    fn interleave_f64(sin: Self, cos: Self) -> [f64; 8];
+}
+
+impl Lanes for f64x4 {
+    #[inline(always)]
+    fn splat(x: f64) -> Self {
+        f64x4::splat(x)
+    }
+    #[inline(always)]
+    fn new(lanes: [f64; 4]) -> Self {
+        f64x4::new(lanes)
+    }
+    #[inline(always)]
+    fn store(self, out: &mut [f64; 4]) {
+        *out = self.to_array();
+    }
+    #[inline(always)]
+    fn mul_add(self, a: Self, b: Self) -> Self {
+        f64x4::mul_add(self, a, b)
+    }
+    #[inline(always)]
+    fn mul_neg_add(self, a: Self, b: Self) -> Self {
+        f64x4::mul_neg_add(self, a, b)
+    }
+    #[inline(always)]
+    fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
+        let odd = u64x4::ZERO - (bits.to_bits() & u64x4::ONE); // all ones where odd
+        odd.select(if_odd, if_even)
+    }
+    #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        self.fast_min(other)
+    }
+    #[inline(always)]
+    fn splat_bits(bits: u64) -> Self {
+        f64x4::from_bits(u64x4::splat(bits))
+    }
+    #[inline(always)]
+    fn and(self, other: Self) -> Self {
+        self & other
+    }
+    #[inline(always)]
+    fn xor(self, other: Self) -> Self {
+        self ^ other
+    }
+    #[inline(always)]
+    fn add_bits(self, other: Self) -> Self {
+        f64x4::from_bits(self.to_bits() + other.to_bits())
+    }
+    #[inline(always)]
+    fn sub_bits(self, other: Self) -> Self {
+        f64x4::from_bits(self.to_bits() - other.to_bits())
+    }
+    #[inline(always)]
+    fn shl_bits<const N: i32>(self) -> Self {
+        f64x4::from_bits(self.to_bits() << N as u32)
+    }
+    #[inline(always)]
+    fn to_f32(self) -> [f32; 4] {
+        self.to_array().map(|x| x as f32)
+    }
+    #[inline(always)]
+    fn interleave_f32(sin: Self, cos: Self) -> [f32; 8] {
+        let (s, c) = (sin.to_f32(), cos.to_f32());
+        [s[0], c[0], s[1], c[1], s[2], c[2], s[3], c[3]]
+    }
+    #[inline(always)]
+    fn interleave_f64(sin: Self, cos: Self) -> [f64; 8] {
+        let (s, c) = (sin.to_array(), cos.to_array());
+        [s[0], c[0], s[1], c[1], s[2], c[2], s[3], c[3]]
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
+pub(crate) use avx2::Avx2;
+
+#[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
+mod avx2 {
+    //! AVX2+FMA lanes. A value of [`Avx2`] is only ever made inside a function compiled with
+    //! `#[target_feature(enable = "avx2,fma")]`, which `dispatch` calls only after CPUID said
+    //! the CPU and the OS support both; that is the safety argument of every `unsafe` below.
+
+    use core::arch::x86_64::*;
+    use core::ops::{Add, Mul, Neg, Sub};
+
+    use super::Lanes;
+
+    #[derive(Debug, Clone, Copy)]
+    #[repr(transparent)]
+    pub(crate) struct Avx2(__m256d);
+
+    impl Add for Avx2 {
+        type Output = Self;
+        #[inline(always)]
+        fn add(self, other: Self) -> Self {
+            // SAFETY: AVX is present wherever an Avx2 value exists (module docs).
+            Avx2(unsafe { _mm256_add_pd(self.0, other.0) })
+        }
+    }
+    impl Sub for Avx2 {
+        type Output = Self;
+        #[inline(always)]
+        fn sub(self, other: Self) -> Self {
+            // SAFETY: as for `add`.
+            Avx2(unsafe { _mm256_sub_pd(self.0, other.0) })
+        }
+    }
+    impl Mul for Avx2 {
+        type Output = Self;
+        #[inline(always)]
+        fn mul(self, other: Self) -> Self {
+            // SAFETY: as for `add`.
+            Avx2(unsafe { _mm256_mul_pd(self.0, other.0) })
+        }
+    }
+    impl Neg for Avx2 {
+        type Output = Self;
+        #[inline(always)]
+        fn neg(self) -> Self {
+            self.xor(Self::splat_bits(1 << 63))
+        }
+    }
+
+    impl Lanes for Avx2 {
+        #[inline(always)]
+        fn splat(x: f64) -> Self {
+            // SAFETY: as for `add`.
+            Avx2(unsafe { _mm256_set1_pd(x) })
+        }
+        #[inline(always)]
+        fn new(lanes: [f64; 4]) -> Self {
+            // SAFETY: as for `add`; the pointer is to four readable f64.
+            Avx2(unsafe { _mm256_loadu_pd(lanes.as_ptr()) })
+        }
+        #[inline(always)]
+        fn store(self, out: &mut [f64; 4]) {
+            // SAFETY: as for `add`; the pointer is to four writable f64.
+            unsafe { _mm256_storeu_pd(out.as_mut_ptr(), self.0) }
+        }
+        #[inline(always)]
+        fn mul_add(self, a: Self, b: Self) -> Self {
+            // SAFETY: FMA is present wherever an Avx2 value exists (module docs).
+            Avx2(unsafe { _mm256_fmadd_pd(self.0, a.0, b.0) })
+        }
+        #[inline(always)]
+        fn mul_neg_add(self, a: Self, b: Self) -> Self {
+            // SAFETY: as for `mul_add`.
+            Avx2(unsafe { _mm256_fnmadd_pd(self.0, a.0, b.0) })
+        }
+        #[inline(always)]
+        fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
+            // blendv reads each lane's sign bit: move bit 0 there.
+            let odd = bits.shl_bits::<63>();
+            // SAFETY: as for `add`.
+            Avx2(unsafe { _mm256_blendv_pd(if_even.0, if_odd.0, odd.0) })
+        }
+        #[inline(always)]
+        fn min(self, other: Self) -> Self {
+            // SAFETY: as for `add`.
+            Avx2(unsafe { _mm256_min_pd(self.0, other.0) })
+        }
+        #[inline(always)]
+        fn splat_bits(bits: u64) -> Self {
+            // SAFETY: as for `add`.
+            Avx2(unsafe { _mm256_castsi256_pd(_mm256_set1_epi64x(bits as i64)) })
+        }
+        #[inline(always)]
+        fn and(self, other: Self) -> Self {
+            // SAFETY: as for `add`.
+            Avx2(unsafe { _mm256_and_pd(self.0, other.0) })
+        }
+        #[inline(always)]
+        fn xor(self, other: Self) -> Self {
+            // SAFETY: as for `add`.
+            Avx2(unsafe { _mm256_xor_pd(self.0, other.0) })
+        }
+        #[inline(always)]
+        fn add_bits(self, other: Self) -> Self {
+            // SAFETY: AVX2 is present wherever an Avx2 value exists (module docs).
+            Avx2(unsafe {
+                _mm256_castsi256_pd(_mm256_add_epi64(
+                    _mm256_castpd_si256(self.0),
+                    _mm256_castpd_si256(other.0),
+                ))
+            })
+        }
+        #[inline(always)]
+        fn sub_bits(self, other: Self) -> Self {
+            // SAFETY: as for `add_bits`.
+            Avx2(unsafe {
+                _mm256_castsi256_pd(_mm256_sub_epi64(
+                    _mm256_castpd_si256(self.0),
+                    _mm256_castpd_si256(other.0),
+                ))
+            })
+        }
+        #[inline(always)]
+        fn shl_bits<const N: i32>(self) -> Self {
+            // SAFETY: as for `add_bits`.
+            Avx2(unsafe {
+                _mm256_castsi256_pd(_mm256_slli_epi64::<N>(_mm256_castpd_si256(self.0)))
+            })
+        }
+        #[inline(always)]
+        fn to_f32(self) -> [f32; 4] {
+            let mut out = [0.0f32; 4];
+            // SAFETY: as for `add`; the pointer is to four writable f32.
+            unsafe { _mm_storeu_ps(out.as_mut_ptr(), _mm256_cvtpd_ps(self.0)) };
+            out
+        }
+        #[inline(always)]
+        fn interleave_f32(sin: Self, cos: Self) -> [f32; 8] {
+            let mut out = [0.0f32; 8];
+            // SAFETY: as for `add`; the pointers are to eight writable f32.
+            unsafe {
+                let (s, c) = (_mm256_cvtpd_ps(sin.0), _mm256_cvtpd_ps(cos.0));
+                _mm_storeu_ps(out.as_mut_ptr(), _mm_unpacklo_ps(s, c));
+                _mm_storeu_ps(out.as_mut_ptr().add(4), _mm_unpackhi_ps(s, c));
+            }
+            out
+        }
+        #[inline(always)]
+        fn interleave_f64(sin: Self, cos: Self) -> [f64; 8] {
+            let mut out = [0.0f64; 8];
+            // SAFETY: as for `add`; the pointers are to eight writable f64.
+            unsafe {
+                let low = _mm256_unpacklo_pd(sin.0, cos.0); // s0 c0 s2 c2
+                let high = _mm256_unpackhi_pd(sin.0, cos.0); // s1 c1 s3 c3
+                _mm256_storeu_pd(out.as_mut_ptr(), _mm256_permute2f128_pd::<0x20>(low, high));
+                _mm256_storeu_pd(
+                    out.as_mut_ptr().add(4),
+                    _mm256_permute2f128_pd::<0x31>(low, high),
+                );
+            }
+            out
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The vector path: `wide`'s `f64x4` lanes across the frequencies of a row.
+//!
+//! # Accuracy
+//! Every angle is formed and reduced in `f64`; no angle is ever held in `f32`.
+//! For `|c·p| ≤ 2^24` (θ = c·p·ω, `|θ| ≤ 2^24`), the error of one output value is at most:
+//!
+//! | step | absolute error |
+//! | --- | --- |
+//! | `c·p`, then `·ω`: two roundings | `|θ|·2^−52` ≤ 2^−28 |
+//! | ω's own error, about 1.5 ulp (see `frequency`) | `|θ|·1.5·2^−53` ≤ 2^−28.4 |
+//! | reduction by π/2 (see `sincos`) | 2^−53 |
+//! | polynomial, `f64` output / `f32` output | 2^−53 / 2^−34 |
+//! | rounding to the output type, `f64` / `f32` | 2^−53 / 2^−25 |
+//!
+//! Sum for `f32`: below 2^−25 + 2^−26.6, about 0.35 of the bound 2^−23. For `f64`: about
+//! `|θ|·2^−51.4 + 2^−51`, below the bound 2^−48·(1 + |θ|) by a factor 8. Beyond `|c·p| = 2^24`
+//! the first two lines grow in proportion to `|θ|`; rows with `|c·p| > 2^30` go through the core.
+
+#[cfg(all(
+    target_arch = "x86_64",
+    not(all(target_feature = "avx2", target_feature = "fma"))
+))]
+mod dispatch;
+mod frequency;
+mod kernel;
+mod lanes;
+mod sincos;
+
+use posenc_core::{Element, Encoding};
+use wide::f64x4;
+
+use crate::block::row_position;
+use crate::scalar;
+use kernel::{Mode, Plan};
+
+/// Whether this build on this machine runs the kernel on AVX2+FMA lanes chosen at run time.
+#[inline]
+fn runtime_avx2() -> bool {
+    #[cfg(all(
+        target_arch = "x86_64",
+        not(all(target_feature = "avx2", target_feature = "fma"))
+    ))]
+    return dispatch::avx2_fma();
+    #[cfg(not(all(
+        target_arch = "x86_64",
+        not(all(target_feature = "avx2", target_feature = "fma"))
+    )))]
+    return false;
+}
+
+/// Runs the kernel on the best lanes this machine has.
+#[inline(always)]
+fn run<T: Element>(
+    plan: &Plan<'_>,
+    mode: Mode,
+    rows: usize,
+    position: impl Fn(usize) -> f64,
+    out: &mut [T],
+) {
+    #[cfg(all(
+        target_arch = "x86_64",
+        not(all(target_feature = "avx2", target_feature = "fma"))
+    ))]
+    if runtime_avx2() {
+        // SAFETY: the CPU and the OS support AVX2 and FMA (CPUID and XGETBV, just checked).
+        unsafe { run_avx2(plan, mode, rows, position, out) };
+        return;
+    }
+    plan.run::<f64x4, T>(mode, rows, position, out);
+}
+
+/// The kernel compiled for AVX2+FMA.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[cfg(all(
+    target_arch = "x86_64",
+    not(all(target_feature = "avx2", target_feature = "fma"))
+))]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn run_avx2<T: Element>(
+    plan: &Plan<'_>,
+    mode: Mode,
+    rows: usize,
+    position: impl Fn(usize) -> f64,
+    out: &mut [T],
+) {
+    plan.run::<lanes::Avx2, T>(mode, rows, position, out);
+}
+
+/// The vector path's name and instruction set, for [`crate::backend`].
+pub(crate) fn name() -> &'static str {
+    if runtime_avx2() {
+        "vector (AVX2+FMA, chosen at run time)"
+    } else if cfg!(all(target_feature = "avx2", target_feature = "fma")) {
+        "vector (f64x4, AVX2+FMA)"
+    } else if cfg!(target_feature = "avx") {
+        "vector (f64x4, AVX)"
+    } else if cfg!(target_feature = "sse2") {
+        "vector (f64x4 as 2 x SSE2)"
+    } else if cfg!(target_feature = "neon") {
+        "vector (f64x4 as 2 x NEON)"
+    } else {
+        "vector (f64x4 emulated)"
+    }
+}
+
+pub(crate) fn encode_row<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) {
+    match Plan::new(enc) {
+        Some(plan) => run(&plan, Mode::Write, 1, |_| position, out),
+        None => scalar::encode_row(enc, position, out),
+    }
+}
+
+pub(crate) fn encode_rows<T: Element>(
+    enc: &Encoding,
+    start: f64,
+    first_row: u64,
+    rows: usize,
+    out: &mut [T],
+) {
+    match Plan::new(enc) {
+        Some(plan) => run(
+            &plan,
+            Mode::Write,
+            rows,
+            |t| row_position(start, first_row + t as u64),
+            out,
+        ),
+        None => scalar::encode_rows(enc, start, first_row, rows, out),
+    }
+}
+
+pub(crate) fn add_rows<T: Element>(
+    enc: &Encoding,
+    start: f64,
+    first_row: u64,
+    rows: usize,
+    inout: &mut [T],
+) {
+    match Plan::new(enc) {
+        Some(plan) => run(
+            &plan,
+            Mode::Add,
+            rows,
+            |t| row_position(start, first_row + t as u64),
+            inout,
+        ),
+        None => scalar::add_rows(enc, start, first_row, rows, inout),
+    }
+}
+
+pub(crate) fn encode_positions<T: Element>(enc: &Encoding, positions: &[f64], out: &mut [T]) {
+    match Plan::new(enc) {
+        Some(plan) => run(&plan, Mode::Write, positions.len(), |t| positions[t], out),
+        None => scalar::encode_positions(enc, positions, out),
+    }
+}

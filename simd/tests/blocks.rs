@@ -1,0 +1,184 @@
+//! Row blocks are rows encoded one by one, bit for bit, however a table is cut into blocks;
+//! `add_rows` adds exactly those rows. For the crate root and the portable path, `f32` and `f64`.
+
+use posenc_simd::{Element, Encoding, Error, Layout, portable, row_position};
+use posenc_testkit::bounds::add_f32;
+use proptest::prelude::*;
+
+type RowsFn<T> = fn(&Encoding, f64, u64, &mut [T]) -> Result<(), Error>;
+type RowFn<T> = fn(&Encoding, f64, &mut [T]) -> Result<(), Error>;
+
+/// The three functions of one path, for one element type.
+struct Path<T: 'static> {
+    row: RowFn<T>,
+    rows: RowsFn<T>,
+    add: RowsFn<T>,
+}
+
+fn root<T: Element>() -> Path<T> {
+    Path {
+        row: posenc_simd::encode_row,
+        rows: posenc_simd::encode_rows,
+        add: posenc_simd::add_rows,
+    }
+}
+
+fn portable<T: Element>() -> Path<T> {
+    Path {
+        row: portable::encode_row,
+        rows: portable::encode_rows,
+        add: portable::add_rows,
+    }
+}
+
+fn encoding() -> impl Strategy<Value = Encoding> {
+    (
+        1usize..=300,
+        prop::sample::select(Layout::ALL.to_vec()),
+        prop_oneof![Just(10_000.0), 1.5f64..1e7],
+        prop_oneof![Just(0.0), Just(1.0)],
+        prop_oneof![Just(1.0), 0.01f64..3.0],
+    )
+        .prop_filter_map("D must be positive", |(d, layout, base, shift, scale)| {
+            Encoding::builder(d)
+                .layout(layout)
+                .base(base)
+                .shift(shift)
+                .scale(scale)
+                .build()
+                .ok()
+        })
+}
+
+fn start() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        Just(0.0),
+        -1e5f64..1e5,
+        (-1000i32..1000).prop_map(f64::from)
+    ]
+}
+
+/// Rows `first..first + rows` in one block, in blocks cut at `cuts`, and one by one: equal.
+fn check_blocks<T: Element>(
+    path: &Path<T>,
+    enc: &Encoding,
+    start: f64,
+    first: u64,
+    rows: usize,
+    cuts: &[usize],
+) -> Result<(), TestCaseError> {
+    let d = enc.d_model();
+    let mut whole = vec![T::default(); rows * d];
+    (path.rows)(enc, start, first, &mut whole).unwrap();
+
+    let mut one_by_one = vec![T::default(); rows * d];
+    for (k, row) in one_by_one.chunks_exact_mut(d).enumerate() {
+        (path.row)(enc, row_position(start, first + k as u64), row).unwrap();
+    }
+    prop_assert!(whole == one_by_one, "block differs from its rows ({enc:?})");
+
+    let mut pieces = vec![T::default(); rows * d];
+    let mut at = 0;
+    let mut bounds: Vec<usize> = cuts.iter().map(|&c| c % (rows + 1)).collect();
+    bounds.push(rows);
+    bounds.sort_unstable();
+    for end in bounds {
+        (path.rows)(enc, start, first + at as u64, &mut pieces[at * d..end * d]).unwrap();
+        at = end;
+    }
+    prop_assert!(
+        whole == pieces,
+        "blocks cut at {cuts:?} differ from one block"
+    );
+
+    // Added to zeros, the rows themselves.
+    let mut added = vec![T::default(); rows * d];
+    (path.add)(enc, start, first, &mut added).unwrap();
+    prop_assert!(added == whole, "add_rows to zeros differs from encode_rows");
+    Ok(())
+}
+
+/// `add_rows` on values `x`: `x + pe` in `f64`, rounded once.
+fn check_add(
+    path64: &Path<f64>,
+    path32: &Path<f32>,
+    enc: &Encoding,
+    start: f64,
+    first: u64,
+    rows: usize,
+) -> Result<(), TestCaseError> {
+    let d = enc.d_model();
+    let x: Vec<f64> = (0..rows * d)
+        .map(|j| (j as f64 * 0.37).sin() * 3.0)
+        .collect();
+    let mut pe = vec![0.0f64; rows * d];
+    (path64.rows)(enc, start, first, &mut pe).unwrap();
+
+    let mut sum64 = x.clone();
+    (path64.add)(enc, start, first, &mut sum64).unwrap();
+    for j in 0..rows * d {
+        prop_assert_eq!(sum64[j], x[j] + pe[j], "f64 add at {}", j);
+    }
+
+    let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+    let mut sum32 = x32.clone();
+    (path32.add)(enc, start, first, &mut sum32).unwrap();
+    for j in 0..rows * d {
+        let exact = f64::from(x32[j]) + pe[j];
+        let error = (f64::from(sum32[j]) - exact).abs();
+        prop_assert!(
+            error <= add_f32(exact),
+            "f32 add at {j}: {} vs {exact}",
+            sum32[j]
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(48)
+    ))]
+
+    #[test]
+    fn blocks_equal_rows_one_by_one(
+        enc in encoding(),
+        start in start(),
+        first in prop_oneof![0u64..100, 0u64..(1 << 20)],
+        rows in 1usize..70,
+        cuts in prop::collection::vec(0usize..70, 0..4),
+    ) {
+        check_blocks(&root::<f32>(), &enc, start, first, rows, &cuts)?;
+        check_blocks(&root::<f64>(), &enc, start, first, rows, &cuts)?;
+        check_blocks(&portable::<f32>(), &enc, start, first, rows, &cuts)?;
+        check_blocks(&portable::<f64>(), &enc, start, first, rows, &cuts)?;
+    }
+
+    #[test]
+    fn add_rows_adds_the_rows(
+        enc in encoding(),
+        start in start(),
+        first in 0u64..10_000,
+        rows in 1usize..40,
+    ) {
+        check_add(&root(), &root(), &enc, start, first, rows)?;
+        check_add(&portable(), &portable(), &enc, start, first, rows)?;
+    }
+}
+
+/// Rows beyond the vector reduction's range (|c·p| > 2^30) go through the core: still equal to
+/// single rows, and still in [−1, 1].
+#[test]
+fn huge_positions_in_a_block_equal_single_rows() {
+    let enc = Encoding::new(64).unwrap();
+    for start in [1.0e9, 1.073_741_800e9, -2.0e12] {
+        let mut whole = vec![0.0f32; 40 * 64];
+        posenc_simd::encode_rows(&enc, start, 0, &mut whole).unwrap();
+        for (k, row) in whole.chunks_exact(64).enumerate() {
+            let mut single = [0.0f32; 64];
+            posenc_simd::encode_row(&enc, row_position(start, k as u64), &mut single).unwrap();
+            assert_eq!(row, single);
+            assert!(row.iter().all(|v| v.abs() <= 1.0));
+        }
+    }
+}
