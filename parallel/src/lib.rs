@@ -51,7 +51,6 @@ mod check;
 mod chunk;
 mod pages;
 mod run;
-mod stream;
 
 pub use posenc_core::{
     Column, DEFAULT_BASE, Element, Encoding, EncodingBuilder, Error, Layout, Preset,
@@ -76,7 +75,7 @@ pub fn fill_rows<T: Element>(
     out: &mut [T],
 ) -> Result<(), Error> {
     check::block(enc, start, first_row, out.len())?;
-    run::fill_chunks(out, enc.d_model(), |row, block| {
+    run::for_each_chunk(out, enc.d_model(), |row, block| {
         posenc_simd::encode_rows(enc, start, first_row + row as u64, block)
     })
 }
@@ -134,7 +133,7 @@ pub fn encode_positions<T: Element>(
     out: &mut [T],
 ) -> Result<(), Error> {
     check::positions(enc, positions, out.len())?;
-    run::fill_chunks(out, enc.d_model(), |row, block| {
+    run::for_each_chunk(out, enc.d_model(), |row, block| {
         let rows = block.len() / enc.d_model();
         posenc_simd::encode_positions(enc, &positions[row..row + rows], block)
     })
