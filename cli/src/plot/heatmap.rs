@@ -46,6 +46,7 @@ pub(crate) fn run(args: &HeatmapArgs) -> Result<(), CliError> {
         args.picture.height,
         |root, sizes| {
             let body = root
+                .margin(sizes.tick / 2, 0, 0, 0)
                 .titled(&title, (FONT, sizes.title))
                 .map_err(drawing_error)?;
             let (chart_area, bar_area) = body.split_horizontally(body.dim_in_pixel().0 - BAR_PANEL);
