@@ -49,6 +49,20 @@ pub fn backend() -> &'static str {
     return vector::name();
 }
 
+/// Makes the vector path use `wide`'s lanes (the instruction set the crate was compiled for)
+/// from now on, even where AVX2+FMA was found at run time: for tests and benchmarks that
+/// compare the two, in a process of their own. Results stay within the same bounds, but their
+/// last bits may change (FMA rounds once), so call it before any encoding whose bits matter.
+#[doc(hidden)]
+pub fn disable_runtime_dispatch() {
+    #[cfg(all(
+        target_arch = "x86_64",
+        not(feature = "scalar-math"),
+        not(all(target_feature = "avx2", target_feature = "fma"))
+    ))]
+    vector::disable_runtime_dispatch();
+}
+
 /// Writes the encoding of `position` into `out` (exactly `d_model` values).
 ///
 /// # Errors

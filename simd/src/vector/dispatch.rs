@@ -28,6 +28,11 @@ pub(crate) fn avx2_fma() -> bool {
     }
 }
 
+/// From now on, run the `wide` lanes even where AVX2+FMA is present.
+pub(crate) fn disable() {
+    AVX2_FMA.store(ABSENT, Ordering::Relaxed);
+}
+
 fn detect() -> bool {
     use core::arch::x86_64::{__cpuid, __cpuid_count};
     // CPUID.1:ECX: FMA is bit 12, OSXSAVE bit 27, AVX bit 28.

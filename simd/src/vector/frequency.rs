@@ -123,8 +123,9 @@ impl Exponent {
         if n > MAX_PAIRS {
             return None;
         }
-        if n == 1 {
-            // ω_0 = 1 whatever D is.
+        if n <= 1 {
+            // ω_0 = 1 whatever D is (and with no pair at all, a split row of one column, there
+            // is nothing to compute: `n − 1` below would overflow).
             return Some(Exponent {
                 a1: 0.0,
                 a2: 0.0,

@@ -48,6 +48,12 @@ fn runtime_avx2() -> bool {
     return false;
 }
 
+#[cfg(all(
+    target_arch = "x86_64",
+    not(all(target_feature = "avx2", target_feature = "fma"))
+))]
+pub(crate) use dispatch::disable as disable_runtime_dispatch;
+
 /// Runs the kernel on the best lanes this machine has.
 #[inline(always)]
 fn run<T: Element>(
