@@ -220,7 +220,7 @@ fn add_to_batch<T: Element>(enc: &Encoding, start: f64, seq_len: usize, len: usi
             rows: seq_len,
             d_model: d,
         }),
-        Some(_) if len % d != 0 => Some(Error::NotWholeRows { len, d_model: d }),
+        Some(_) if !len.is_multiple_of(d) => Some(Error::NotWholeRows { len, d_model: d }),
         Some(s) => {
             let whole = if s == 0 { 0 } else { len - len % s };
             if whole != len {

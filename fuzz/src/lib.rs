@@ -194,7 +194,7 @@ pub fn position_error(enc: &Encoding, position: f64) -> Option<Error> {
 #[must_use]
 pub fn block_error(enc: &Encoding, start: f64, first_row: u64, len: usize) -> Option<Error> {
     let d = enc.d_model();
-    if len % d != 0 {
+    if !len.is_multiple_of(d) {
         return Some(Error::NotWholeRows { len, d_model: d });
     }
     if let Some(e) = position_error(enc, start) {

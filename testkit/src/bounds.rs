@@ -97,7 +97,7 @@ pub const ACCURATE_MAX_D_MODEL: usize = 65_536;
 
 /// Whether a configuration and a scaled position `c·p` are inside the domain of the SPEC's
 /// accuracy table. Outside it only the range [−1, 1] is promised by the table (beyond 2^24 the
-/// error may grow in proportion to `|θ|`, see [`agree_f32`]).
+/// error may grow in proportion to `|θ|`, see [`agree`]).
 #[must_use]
 pub fn in_accuracy_domain(base: f64, d_model: usize) -> bool {
     base <= ACCURATE_MAX_BASE && d_model <= ACCURATE_MAX_D_MODEL

@@ -12,10 +12,17 @@ use proptest::test_runner::Config;
 /// is set (for a deep run), as proptest's own default does.
 #[must_use]
 pub fn config(default_cases: u32) -> Config {
+    scaled_config(default_cases, 1)
+}
+
+/// As [`config`] for a property whose case costs about `weight` ordinary ones (a large table in
+/// several thread pools): `PROPTEST_CASES / weight` cases, never fewer than `default_cases`.
+#[must_use]
+pub fn scaled_config(default_cases: u32, weight: u32) -> Config {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default_cases);
+        .and_then(|v| v.parse::<u32>().ok())
+        .map_or(default_cases, |n| (n / weight.max(1)).max(default_cases));
     Config {
         cases,
         // Rejections come only from configurations whose D ≤ 0; allow plenty of them.
@@ -104,7 +111,7 @@ pub fn position() -> impl Strategy<Value = f64> {
     ]
 }
 
-/// A whole case; the block has at most about 4096 values.
+/// A whole case; the block has at most 8 rows and about 2048 values.
 pub fn case() -> impl Strategy<Value = Case> {
     (
         encoding(),
@@ -120,6 +127,6 @@ pub fn case() -> impl Strategy<Value = Case> {
             b,
             t,
             first_row,
-            rows: rows.min((4096 / enc.d_model()).max(1)),
+            rows: rows.min((2048 / enc.d_model()).max(1)),
         })
 }

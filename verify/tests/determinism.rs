@@ -5,16 +5,20 @@
 use std::sync::OnceLock;
 
 use posenc_core::{Element, Encoding, Error};
-use posenc_verify::strategy::{self, config};
+use posenc_verify::strategy::{self, scaled_config};
 use proptest::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
 
 /// The thread counts of the issue: one, the machine's two, an odd three, and more than cores.
 const THREADS: [usize; 4] = [1, 2, 3, 7];
 
-/// The most values a case writes: enough for many of the parallel crate's 64 KiB chunks in
+/// The most values a case writes: enough for several of the parallel crate's 64 KiB chunks in
 /// `f32` (a chunk is 16 Ki values), few enough for a debug build.
-const MAX_VALUES: usize = 1 << 17;
+const MAX_VALUES: usize = 1 << 16;
+
+/// A case costs about a hundred of the backend suite's, so a deep run (`PROPTEST_CASES`) runs a
+/// hundredth as many of them.
+const WEIGHT: u32 = 100;
 
 fn pools() -> &'static [ThreadPool] {
     static POOLS: OnceLock<Vec<ThreadPool>> = OnceLock::new();
@@ -161,7 +165,7 @@ fn add<T: Element>(
 }
 
 proptest! {
-    #![proptest_config(config(12))]
+    #![proptest_config(scaled_config(8, WEIGHT))]
 
     #[test]
     fn table_functions_match_sequential_simd(

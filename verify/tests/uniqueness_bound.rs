@@ -30,7 +30,7 @@ fn pair_zero_separates_every_offset_below_the_span() {
             );
     assert_eq!(worst_k, UNIQUE_WORST_OFFSET);
     assert!(
-        worst >= UNIQUE_WORST_DISTANCE && worst < 5.496e-7,
+        (UNIQUE_WORST_DISTANCE..5.496e-7).contains(&worst),
         "{worst:e}"
     );
     // The span is where pair 0 stops separating f32 rows: chord/√2 below two bounds of 2^−23.
