@@ -24,9 +24,11 @@
 //! assert_eq!(pe.len(), 4096 * 512);
 //!
 //! // x + pe[100..100 + 8] for embeddings [8, 512] during incremental decoding.
-//! let mut x = vec![0.0f32; 8 * 512];
+//! let mut x = vec![1.0f32; 8 * 512];
 //! add_to_embeddings(&enc, 100.0, &mut x)?;
-//! assert_eq!(&x[..], &pe[100 * 512..108 * 512]);
+//! for (sum, value) in x.iter().zip(&pe[100 * 512..108 * 512]) {
+//!     assert!((sum - (1.0 + value)).abs() <= 2.4e-7); // one rounding of the sum
+//! }
 //! # Ok::<(), posenc_parallel::Error>(())
 //! ```
 //!
@@ -77,6 +79,18 @@ pub use posenc_simd::row_position;
 /// [`Error::NonFinitePosition`] or [`Error::AngleOverflow`] for `start`;
 /// [`Error::PositionRangeOverflow`] or [`Error::AngleOverflow`] when the last row's position
 /// is not usable. On error `out` is untouched.
+///
+/// ```
+/// use posenc_parallel::{Encoding, fill_rows, table};
+///
+/// let enc = Encoding::new(64)?;
+/// // A table written in blocks (as a stream to a file would be) is the table written at once.
+/// let whole: Vec<f32> = table(&enc, 0.5, 1000)?;
+/// let mut block = vec![0.0f32; 300 * 64];
+/// fill_rows(&enc, 0.5, 600, &mut block)?;
+/// assert_eq!(&block[..], &whole[600 * 64..900 * 64]);
+/// # Ok::<(), posenc_parallel::Error>(())
+/// ```
 pub fn fill_rows<T: Element>(
     enc: &Encoding,
     start: f64,
@@ -107,6 +121,22 @@ pub fn fill_table<T: Element>(enc: &Encoding, start: f64, out: &mut [T]) -> Resu
 /// [`Error::SizeOverflow`] when `rows · d_model` values, or their bytes, do not fit in
 /// `usize`/`isize`; [`Error::AllocationFailed`] when the allocator refuses the memory; the
 /// position errors of [`fill_rows`] (checked before allocating).
+///
+/// ```
+/// use posenc_parallel::{Encoding, Error, table, table_bytes};
+///
+/// let enc = Encoding::new(1024)?;
+/// assert_eq!(table_bytes::<f32>(&enc, 32_768)?, 128 << 20);
+/// let pe: Vec<f32> = table(&enc, 0.0, 32_768)?;
+/// assert_eq!(pe[1], 1.0); // cos(0)
+///
+/// // A table that cannot exist is an error value, not an abort.
+/// assert!(matches!(
+///     table::<f32>(&enc, 0.0, usize::MAX / 4096),
+///     Err(Error::SizeOverflow { .. })
+/// ));
+/// # Ok::<(), posenc_parallel::Error>(())
+/// ```
 pub fn table<T: Element>(enc: &Encoding, start: f64, rows: usize) -> Result<Vec<T>, Error> {
     let values = check::values(enc, rows)?;
     check::block(enc, start, 0, values)?;
@@ -155,6 +185,16 @@ pub fn encode_positions<T: Element>(
 ///
 /// # Errors
 /// As [`encode_positions`] (checked before allocating), and [`Error::AllocationFailed`].
+///
+/// ```
+/// use posenc_parallel::{Encoding, Preset, positions_table};
+///
+/// // Diffusion timestep embeddings for a batch of fractional timesteps.
+/// let enc = Preset::StableDiffusion.encoding(320)?;
+/// let emb: Vec<f32> = positions_table(&enc, &[999.0, 500.5, 0.25])?;
+/// assert_eq!(emb.len(), 3 * 320);
+/// # Ok::<(), posenc_parallel::Error>(())
+/// ```
 pub fn positions_table<T: Element>(enc: &Encoding, positions: &[f64]) -> Result<Vec<T>, Error> {
     let values = check::values(enc, positions.len())?;
     check::positions(enc, positions, values)?;
@@ -188,6 +228,20 @@ pub fn add_to_embeddings<T: Element>(enc: &Encoding, start: f64, x: &mut [T]) ->
 /// `x.len()` is not a multiple of `d_model`; [`Error::BufferLength`] when it is not a whole
 /// number of sequences (`expected` is the whole sequences it holds); the position errors of
 /// [`fill_rows`] for rows `0 .. seq_len`. On error `x` is untouched.
+///
+/// ```
+/// use posenc_parallel::{Encoding, add_to_batch, table};
+///
+/// let enc = Encoding::new(16)?;
+/// // x: [batch 3, seq_len 5, d_model 16], all zeros: each sequence becomes pe[10..15].
+/// let mut x = vec![0.0f64; 3 * 5 * 16];
+/// add_to_batch(&enc, 10.0, 5, &mut x)?;
+/// let pe: Vec<f64> = table(&enc, 10.0, 5)?;
+/// for sequence in x.chunks_exact(5 * 16) {
+///     assert_eq!(sequence, &pe[..]);
+/// }
+/// # Ok::<(), posenc_parallel::Error>(())
+/// ```
 pub fn add_to_batch<T: Element>(
     enc: &Encoding,
     start: f64,
