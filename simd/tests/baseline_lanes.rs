@@ -1,12 +1,12 @@
 //! The vector path on `wide`'s lanes alone (runtime AVX2+FMA dispatch switched off for this
-//! whole test binary): the golden file, agreement with the core, and blocks equal to rows.
+//! whole test binary): the golden file, agreement with the core, and blocks against rows.
 //! On machines without AVX2+FMA, or in builds that enable them at compile time, this repeats
 //! what the other suites test, which is harmless.
 
 mod common;
 
 use posenc_simd::{Encoding, Layout, row_position};
-use posenc_testkit::bounds::AGREE_F32;
+use posenc_testkit::bounds::{AGREE_F32, BETWEEN_BACKENDS_F32};
 
 fn baseline() {
     posenc_simd::disable_runtime_dispatch();
@@ -25,7 +25,7 @@ fn baseline_lanes_meet_the_backend_bounds_on_every_golden_row() {
 }
 
 #[test]
-fn baseline_lanes_agree_with_the_core_and_blocks_equal_rows() {
+fn baseline_lanes_agree_with_the_core_and_blocks_agree_with_rows() {
     baseline();
     for layout in Layout::ALL {
         for (d, base, shift, scale) in [
@@ -50,7 +50,13 @@ fn baseline_lanes_agree_with_the_core_and_blocks_equal_rows() {
                 let position = row_position(start, 5_000_000 + k as u64);
                 let mut single = vec![0.0f32; d];
                 posenc_simd::encode_row(&enc, position, &mut single).unwrap();
-                assert_eq!(row, &single[..], "block row {k} differs ({enc:?})");
+                // f32 tables are stepped by rotation: within the bound of the direct row.
+                for (a, b) in row.iter().zip(&single) {
+                    assert!(
+                        (f64::from(*a) - f64::from(*b)).abs() <= BETWEEN_BACKENDS_F32,
+                        "block row {k}: {a} vs single {b} ({enc:?})"
+                    );
+                }
                 let mut reference = vec![0.0f32; d];
                 enc.encode(position, &mut reference).unwrap();
                 for (a, b) in row.iter().zip(&reference) {

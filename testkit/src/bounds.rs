@@ -249,3 +249,8 @@ pub const DECAY_FIGURE: f64 = 0.5;
 pub fn add_f32(sum: f64) -> f64 {
     BACKEND_F32 + sum.abs().max(f64::from(f32::MIN_POSITIVE)) * pow2(-24)
 }
+
+/// Two `f32` outputs of backends for the same position, each within [`BACKEND_F32`] of exact,
+/// are within twice it of each other: in the SIMD crate, an `f32` table row stepped by rotation
+/// from its anchor and the same row evaluated directly by `encode_row`.
+pub const BETWEEN_BACKENDS_F32: f64 = 2.0 * BACKEND_F32;

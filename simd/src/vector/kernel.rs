@@ -9,6 +9,8 @@ use posenc_core::{Element, Encoding, Layout, RowMut};
 
 use super::frequency::{Exponent, Frequencies};
 use super::lanes::Lanes;
+use super::recurrence;
+use crate::block::row_position;
 use super::sincos::{MAX_ANGLE, sin_cos};
 use crate::scalar;
 
@@ -68,6 +70,35 @@ impl<'a> Plan<'a> {
                 }
             }
         }
+    }
+
+    /// `f32` table rows by rotation from anchors (see `recurrence`); periods out of the
+    /// vector range are written directly, row by row.
+    #[inline(always)]
+    pub(crate) fn table_f32<L: Lanes>(
+        &self,
+        start: f64,
+        first_row: u64,
+        rows: usize,
+        out: &mut [f32],
+    ) {
+        recurrence::table_f32::<L>(
+            self.enc,
+            self.exponent,
+            start,
+            first_row,
+            rows,
+            out,
+            |k, tile| {
+                let tile_rows = tile.len() / self.enc.d_model();
+                self.run::<L, f32>(
+                    Mode::Write,
+                    tile_rows,
+                    |t| row_position(start, k + t as u64),
+                    tile,
+                );
+            },
+        );
     }
 
     #[inline(always)]

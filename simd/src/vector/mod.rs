@@ -24,9 +24,10 @@ mod dispatch;
 mod frequency;
 mod kernel;
 mod lanes;
+mod recurrence;
 mod sincos;
 
-use posenc_core::{Element, Encoding};
+use posenc_core::{Element, Encoding, RowMut};
 use wide::f64x4;
 
 use crate::block::row_position;
@@ -73,6 +74,40 @@ fn run<T: Element>(
         return;
     }
     plan.run::<f64x4, T>(mode, rows, position, out);
+}
+
+/// `f32` table rows by rotation (see `recurrence`), on the best lanes this machine has.
+#[inline(always)]
+fn run_table_f32(plan: &Plan<'_>, start: f64, first_row: u64, rows: usize, out: &mut [f32]) {
+    #[cfg(all(
+        target_arch = "x86_64",
+        not(all(target_feature = "avx2", target_feature = "fma"))
+    ))]
+    if runtime_avx2() {
+        // SAFETY: the CPU and the OS support AVX2 and FMA (CPUID and XGETBV, just checked).
+        unsafe { run_table_f32_avx2(plan, start, first_row, rows, out) };
+        return;
+    }
+    plan.table_f32::<f64x4>(start, first_row, rows, out);
+}
+
+/// [`run_table_f32`] compiled for AVX2+FMA.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[cfg(all(
+    target_arch = "x86_64",
+    not(all(target_feature = "avx2", target_feature = "fma"))
+))]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn run_table_f32_avx2(
+    plan: &Plan<'_>,
+    start: f64,
+    first_row: u64,
+    rows: usize,
+    out: &mut [f32],
+) {
+    plan.table_f32::<lanes::Avx2>(start, first_row, rows, out);
 }
 
 /// The kernel compiled for AVX2+FMA.
@@ -125,15 +160,16 @@ pub(crate) fn encode_rows<T: Element>(
     rows: usize,
     out: &mut [T],
 ) {
-    match Plan::new(enc) {
-        Some(plan) => run(
+    match (Plan::new(enc), T::as_row_mut(out)) {
+        (Some(plan), RowMut::F32(out)) => run_table_f32(&plan, start, first_row, rows, out),
+        (Some(plan), RowMut::F64(out)) => run(
             &plan,
             Mode::Write,
             rows,
             |t| row_position(start, first_row + t as u64),
             out,
         ),
-        None => scalar::encode_rows(enc, start, first_row, rows, out),
+        (None, _) => scalar::encode_rows(enc, start, first_row, rows, out),
     }
 }
 
