@@ -7,16 +7,26 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use posenc_parallel::{DEFAULT_BASE, Layout, Preset};
 
 /// Sinusoidal positional encodings: write tables, check tables made elsewhere, plot them.
-///
-/// Exit status: 0 on success, 1 when `check` finds an error above `--tolerance`,
-/// 2 on bad input or any other error, 130 when interrupted.
 #[derive(Debug, Parser)]
-#[command(name = "posenc", version, about, long_about = None, max_term_width = 100)]
+#[command(name = "posenc", version, max_term_width = 100, after_help = EXAMPLES)]
 pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub(crate) command: Command,
 }
+
+/// Shown after the top-level help.
+const EXAMPLES: &str = "\
+Examples:
+  posenc table --d-model 512 --max-len 5000 --out pe.npy
+  posenc table --preset whisper --d-model 384 --max-len 1500 --out pe.csv
+  posenc table --d-model 128 --positions=-1.5,0,2.25 --dtype f64 --out - > pe.npy
+  posenc check their_pe.npy --tolerance 1e-6
+  posenc plot heatmap --out heatmap.png
+  posenc plot decay --d-model 512 --out decay.png
+
+Exit status: 0 on success, 1 when `check` finds an error above --tolerance,
+2 on bad input or any other error, 130 when interrupted (Ctrl-C).";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -28,12 +38,15 @@ pub(crate) enum Command {
     /// the target under a temporary name and renamed at the end, so an error or Ctrl-C leaves
     /// an existing file untouched.
     Table(TableArgs),
-    /// Compare a .npy table made elsewhere (PyTorch, NumPy, another library) with the exact
-    /// encoding, and report the worst error: where it is and how it grows with the position.
+    /// Compare a .npy table made elsewhere with the exact encoding: the worst error and where
+    ///
+    /// Reads a table written by PyTorch, NumPy or another library and reports its worst
+    /// absolute error, where it is (position, column), and the worst error per decade of
+    /// position, which shows an f32 angle going wrong at large positions.
     ///
     /// The reference is posenc's f64 encoding, within 2^-48·(1 + |θ|) of the real-number
-    /// value (θ = scale · position for the first column): far below any f32 rounding for
-    /// |position| up to about 10^9, and stated in the report where it matters.
+    /// value (θ = scale · position at the first column): a tenth of f32's rounding (2^-24)
+    /// or less for |scale · position| up to 1.6·10^6, and the report states it for the file.
     ///
     /// The file's shape must be (rows, d_model) or (rows, 1, d_model) or (1, rows, d_model)
     /// (PyTorch's buffers), in C order, of dtype float32 or float64; row k is at

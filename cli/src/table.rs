@@ -3,7 +3,6 @@
 //! Two blocks are in flight: while one is being written, the next is computed on the pool.
 //! Memory is those two blocks (a few MiB), whatever the size of the table.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use posenc_core::Row;
@@ -146,35 +145,28 @@ impl Job<'_> {
 
 /// One CSV line: the row's values separated by commas, ending in a newline.
 ///
-/// Each value is the shortest decimal that reads back as the same `f32` or `f64`, in plain
-/// notation, or in exponent notation below 1e-5 (where plain notation gets long).
+/// Each value is the shortest decimal that reads back as the same `f32` or `f64` (Ryū), in
+/// plain notation, or in exponent notation where plain notation gets long (below 1e-6).
 fn csv_line<T: Element>(row: &[T]) -> String {
     let mut line = String::with_capacity(row.len() * 12);
+    let mut buffer = ryu::Buffer::new();
     match T::as_row(row) {
-        Row::F32(values) => push_values(&mut line, values),
-        Row::F64(values) => push_values(&mut line, values),
+        Row::F32(values) => {
+            for &value in values {
+                line.push_str(buffer.format(value));
+                line.push(',');
+            }
+        }
+        Row::F64(values) => {
+            for &value in values {
+                line.push_str(buffer.format(value));
+                line.push(',');
+            }
+        }
     }
+    line.pop(); // the last comma
     line.push('\n');
     line
-}
-
-/// Appends `values` separated by commas.
-fn push_values<V>(line: &mut String, values: &[V])
-where
-    V: Copy + Into<f64> + std::fmt::Display + std::fmt::LowerExp,
-{
-    for (i, &value) in values.iter().enumerate() {
-        if i > 0 {
-            line.push(',');
-        }
-        let magnitude = value.into().abs();
-        // Writing to a String cannot fail.
-        let _ = if magnitude == 0.0 || magnitude >= 1e-5 {
-            write!(line, "{value}")
-        } else {
-            write!(line, "{value:e}")
-        };
-    }
 }
 
 /// The format implied by the output's extension: `.csv`, `.raw`/`.bin`, else npy.
@@ -227,7 +219,7 @@ mod tests {
     fn csv_values_read_back_exactly() {
         let row = [0.0f32, -1.0, 0.841_470_96, 1e-7, -3.5e-6, 0.5];
         let line = csv_line(&row[..]);
-        assert_eq!(line, "0,-1,0.84147096,1e-7,-3.5e-6,0.5\n");
+        assert_eq!(line, "0.0,-1.0,0.84147096,1e-7,-0.0000035,0.5\n");
         let back: Vec<f32> = line.trim().split(',').map(|v| v.parse().unwrap()).collect();
         assert_eq!(back, row);
         let row64 = [0.1f64, 1e-300];
