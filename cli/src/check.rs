@@ -60,7 +60,8 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
     }
     rows.validate(&enc)?;
 
-    let data_bytes = table.rows.saturating_mul(table.d_model as u64) * table.value_bytes() as u64;
+    let data_bytes = (table.rows.saturating_mul(table.d_model as u64))
+        .saturating_mul(table.value_bytes() as u64);
     let bar = progress::bar(data_bytes, args.quiet, "checking");
     let stats = args
         .encoding

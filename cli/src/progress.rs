@@ -41,9 +41,9 @@ pub(crate) fn bar(total_bytes: u64, quiet: bool, verb: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
-    let template = format!(
-        "{verb} {{bar:40}} {{percent:>3}}% {{bytes}}/{{total_bytes}} {{bytes_per_sec}} eta {{eta}}"
-    );
+    // Fits 80 columns, so that the line never wraps.
+    let template =
+        format!("{verb} {{bar:30}} {{percent:>3}}% {{bytes}}/{{total_bytes}} eta {{eta}}");
     if let Ok(style) = ProgressStyle::with_template(&template) {
         bar.set_style(style);
     }

@@ -70,17 +70,11 @@ fn an_error_in_the_middle_leaves_the_existing_file_and_no_temporary() {
 fn ctrl_c_removes_the_partial_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("pe.npy"), b"precious").unwrap();
-    // 10^6 rows of 1024 f32: 4 GB, far more than is written before the signal.
+    // 10^6 rows of 1024 f32: 4 GB, far more than is written before the signal. Without
+    // --quiet: stderr is a pipe, so no progress bar may appear on it either.
     let child = posenc()
         .current_dir(dir.path())
-        .args([
-            "table",
-            "--d-model",
-            "1024",
-            "--max-len",
-            "1000000",
-            "--quiet",
-        ])
+        .args(["table", "--d-model", "1024", "--max-len", "1000000"])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
