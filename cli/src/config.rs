@@ -67,8 +67,8 @@ pub(crate) fn describe(enc: &Encoding) -> String {
 /// `interleaved, base 10000` at least.
 pub(crate) fn describe_short(enc: &Encoding) -> String {
     let mut text = format!("{}, base {}", enc.layout(), enc.base());
-    let default_shift = 0.0;
-    if enc.shift() != default_shift || enc.layout() != Layout::Interleaved {
+    // The split layouts are mostly used with shift 1, so their shift is always named.
+    if enc.shift() != 0.0 || enc.layout() != Layout::Interleaved {
         text.push_str(&format!(", shift {}", enc.shift()));
     }
     if enc.scale() != 1.0 {

@@ -48,6 +48,7 @@ pub(crate) fn run(args: &TableArgs) -> Result<(), CliError> {
         enc: &enc,
         rows: &rows,
         format,
+        dtype: args.dtype,
         bar: &bar,
     };
     args.encoding.run_in_pool(|| match args.dtype {
@@ -75,22 +76,18 @@ struct Job<'a> {
     enc: &'a Encoding,
     rows: &'a Rows,
     format: Format,
+    dtype: Dtype,
     bar: &'a indicatif::ProgressBar,
 }
 
 impl Job<'_> {
     /// Writes the whole table (header included) to `out`, computing block `i + 1` while
-    /// block `i` is written.
+    /// block `i` is written. `T` is the element type that `self.dtype` names.
     fn stream<T: Element>(&self, out: &mut Output) -> Result<(), CliError> {
         let d = self.enc.d_model();
         if self.format == Format::Npy {
-            let dtype = if T::MANTISSA_BITS == 24 {
-                Dtype::F32
-            } else {
-                Dtype::F64
-            };
             let mut header = Vec::new();
-            npy::write_header(&mut header, dtype, self.rows.count(), d)
+            npy::write_header(&mut header, self.dtype, self.rows.count(), d)
                 .map_err(|e| CliError::io("cannot make the .npy header", e))?;
             out.write_all(&header)?;
         }
