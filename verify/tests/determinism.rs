@@ -16,9 +16,9 @@ const THREADS: [usize; 4] = [1, 2, 3, 7];
 /// `f32` (a chunk is 16 Ki values), few enough for a debug build.
 const MAX_VALUES: usize = 1 << 16;
 
-/// A case costs about a hundred of the backend suite's, so a deep run (`PROPTEST_CASES`) runs a
-/// hundredth as many of them.
-const WEIGHT: u32 = 100;
+/// A case costs about twenty of the backend suite's, so a deep run (`PROPTEST_CASES`) runs a
+/// twentieth as many of them.
+const WEIGHT: u32 = 20;
 
 fn pools() -> &'static [ThreadPool] {
     static POOLS: OnceLock<Vec<ThreadPool>> = OnceLock::new();
@@ -165,7 +165,7 @@ fn add<T: Element>(
 }
 
 proptest! {
-    #![proptest_config(scaled_config(8, WEIGHT))]
+    #![proptest_config(scaled_config(32, WEIGHT))]
 
     #[test]
     fn table_functions_match_sequential_simd(
