@@ -82,7 +82,13 @@ fn check_blocks<T: Element>(
     for (k, row) in one_by_one.chunks_exact_mut(d).enumerate() {
         (path.row)(enc, row_position(start, first + k as u64), row).unwrap();
     }
-    close_or_equal(path.rows_are_rows, &whole, &one_by_one, "block against its rows", enc)?;
+    close_or_equal(
+        path.rows_are_rows,
+        &whole,
+        &one_by_one,
+        "block against its rows",
+        enc,
+    )?;
 
     let mut pieces = vec![T::default(); rows * d];
     let mut at = 0;
@@ -211,6 +217,40 @@ fn huge_positions_in_a_block_equal_single_rows() {
                 assert_eq!(row, single);
             }
             assert!(row.iter().all(|v| v.abs() <= 1.0));
+        }
+    }
+}
+
+/// Blocks of 16 MiB and more are written with non-temporal stores: the same bits as smaller
+/// blocks, whatever the alignment of the buffer, and within the bound of the core.
+#[test]
+fn large_streamed_tables_have_the_bits_of_small_blocks() {
+    use posenc_testkit::bounds::AGREE_F32;
+    for (d, layout) in [(1024, Layout::Interleaved), (1023, Layout::SplitCosSin)] {
+        let enc = Encoding::builder(d).layout(layout).build().unwrap();
+        let rows = (16 << 20) / (4 * d) + 3;
+        // Offset by one value, so that rows start off the 16-byte boundaries.
+        let mut buffer = vec![0.0f32; rows * d + 1];
+        let streamed = &mut buffer[1..];
+        posenc_simd::encode_rows(&enc, 0.5, 100, streamed).unwrap();
+        let mut halves = vec![0.0f32; rows * d];
+        let (a, b) = halves.split_at_mut(rows / 2 * d);
+        posenc_simd::encode_rows(&enc, 0.5, 100, a).unwrap();
+        posenc_simd::encode_rows(&enc, 0.5, 100 + (rows / 2) as u64, b).unwrap();
+        assert!(
+            streamed == &halves[..],
+            "streamed table differs ({layout}, d={d})"
+        );
+        for k in (0..rows).step_by(331).chain([rows - 1]) {
+            let mut core = vec![0.0f32; d];
+            enc.encode(row_position(0.5, 100 + k as u64), &mut core)
+                .unwrap();
+            for (j, (x, y)) in streamed[k * d..(k + 1) * d].iter().zip(&core).enumerate() {
+                assert!(
+                    (f64::from(*x) - f64::from(*y)).abs() <= AGREE_F32,
+                    "row {k} column {j}: {x} vs core {y}"
+                );
+            }
         }
     }
 }

@@ -10,8 +10,8 @@ use posenc_core::{Element, Encoding, Layout, RowMut};
 use super::frequency::{Exponent, Frequencies};
 use super::lanes::Lanes;
 use super::recurrence;
-use crate::block::row_position;
 use super::sincos::{MAX_ANGLE, sin_cos};
+use crate::block::row_position;
 use crate::scalar;
 
 /// Pairs per chunk (ω is made 64 at a time): three stack arrays of this many `f64`.

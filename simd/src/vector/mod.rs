@@ -26,6 +26,7 @@ mod kernel;
 mod lanes;
 mod recurrence;
 mod sincos;
+mod stream;
 
 use posenc_core::{Element, Encoding, RowMut};
 use wide::f64x4;

@@ -23,12 +23,18 @@ use posenc_core::{Encoding, Layout};
 use super::frequency::{Exponent, Frequencies};
 use super::lanes::Lanes;
 use super::sincos::{MAX_ANGLE, sin_cos};
+use super::stream;
 use crate::block::row_position;
 
 /// Rows per anchor.
 pub(crate) const PERIOD: u64 = 64;
 
-/// Pairs per chunk: ω and R(1) for this many at a time, on the stack.
+/// Pairs per chunk (a multiple of 64): ω, R(1) and the state of this many at a time, on the
+/// stack (about 7 KiB at 128; less where stacks are small). Longer runs along a row write
+/// memory more sequentially; 128 measured as well as 256 or 512 for d = 1024.
+#[cfg(target_pointer_width = "64")]
+const CHUNK: usize = 128;
+#[cfg(not(target_pointer_width = "64"))]
 const CHUNK: usize = 64;
 const VECTORS: usize = CHUNK / 4;
 
@@ -46,6 +52,7 @@ pub(crate) fn table_f32<L: Lanes>(
 ) {
     let d = enc.d_model();
     let freq = Frequencies::<L>::new(exponent);
+    let streaming = rows.saturating_mul(d).saturating_mul(4) >= stream::STREAM_BYTES;
     let end = first_row + rows as u64;
     let mut k = first_row;
     let mut rest = &mut out[..rows * d];
@@ -58,7 +65,7 @@ pub(crate) fn table_f32<L: Lanes>(
         let scaled_last = enc.scale() * row_position(start, anchor + PERIOD - 1);
         if scaled_anchor.abs() <= MAX_ANGLE && scaled_last.abs() <= MAX_ANGLE {
             let skip = (k - anchor) as usize;
-            period::<L>(enc, &freq, scaled_anchor, skip, tile);
+            period::<L>(enc, &freq, scaled_anchor, skip, streaming, tile);
         } else {
             direct(k, tile);
         }
@@ -69,38 +76,117 @@ pub(crate) fn table_f32<L: Lanes>(
         }
         k = period_end;
     }
+    if streaming {
+        stream::fence();
+    }
 }
 
-/// The rows of one period from row `skip` of the period on (the anchor is row 0).
+/// The rows of one period from row `skip` of the period on (the anchor is row 0). Rows are
+/// written whole chunk by chunk, in order, so that the stores run along each row: the state
+/// `(sin, cos)` of a chunk's pairs lives on the stack between rows.
 #[inline(always)]
 fn period<L: Lanes>(
     enc: &Encoding,
     freq: &Frequencies<L>,
     scaled_anchor: f64,
     skip: usize,
+    streaming: bool,
     tile: &mut [f32],
 ) {
     let (d, n) = (enc.d_model(), enc.pairs());
     let layout = enc.layout();
     let mut omega = [L::splat(0.0); VECTORS];
+    let mut sin = [L::splat(0.0); VECTORS];
+    let mut cos = [L::splat(0.0); VECTORS];
+    let mut sin_step = [L::splat(0.0); VECTORS];
+    let mut cos_step = [L::splat(0.0); VECTORS];
     let anchor = L::splat(scaled_anchor);
     let scale = L::splat(enc.scale());
     for first_pair in (0..n).step_by(CHUNK) {
         let len = CHUNK.min(n - first_pair);
-        freq.omega64(first_pair, &mut omega);
-        for (v, &w) in omega.iter().enumerate().take(len.div_ceil(4)) {
-            let pair = first_pair + 4 * v;
-            let count = 4.min(n - pair);
-            let (mut sin, mut cos) = sin_cos::<L, false>(anchor * w);
-            let (sin_step, cos_step) = sin_cos::<L, false>(scale * w);
-            for _ in 0..skip {
-                (sin, cos) = step(sin, cos, sin_step, cos_step);
-            }
-            for row in tile.chunks_exact_mut(d) {
-                write(layout, d, n, pair, count, sin, cos, row);
-                (sin, cos) = step(sin, cos, sin_step, cos_step);
+        let vectors = len.div_ceil(4);
+        for (quarter, omega) in omega.chunks_exact_mut(16).enumerate() {
+            if let Ok(omega) = <&mut [L; 16]>::try_from(omega) {
+                freq.omega64(first_pair + 64 * quarter, omega);
             }
         }
+        for v in 0..vectors {
+            let (mut s, mut c) = sin_cos::<L, false>(anchor * omega[v]);
+            let (s1, c1) = sin_cos::<L, false>(scale * omega[v]);
+            for _ in 0..skip {
+                (s, c) = step(s, c, s1, c1);
+            }
+            (sin[v], cos[v], sin_step[v], cos_step[v]) = (s, c, s1, c1);
+        }
+        if streaming {
+            // Two rows at a time (one load of the state for both), to the stack first, then to
+            // the rows in whole lines.
+            for group in tile.chunks_mut(2 * d) {
+                let two = group.len() == 2 * d;
+                let mut stage = [[0.0f32; 2 * CHUNK]; 2];
+                for v in 0..vectors {
+                    let (mut s, mut c) = (sin[v], cos[v]);
+                    let (s1, c1) = (sin_step[v], cos_step[v]);
+                    stage_vector(layout, v, s, c, &mut stage[0]);
+                    (s, c) = step(s, c, s1, c1);
+                    if two {
+                        stage_vector(layout, v, s, c, &mut stage[1]);
+                        (s, c) = step(s, c, s1, c1);
+                    }
+                    (sin[v], cos[v]) = (s, c);
+                }
+                for (row, stage) in group.chunks_exact_mut(d).zip(&stage) {
+                    match layout {
+                        Layout::Interleaved => {
+                            let at = 2 * first_pair;
+                            let end = d.min(at + 2 * len);
+                            stream::copy(&mut row[at..end], &stage[..end - at]);
+                        }
+                        Layout::SplitSinCos | Layout::SplitCosSin => {
+                            let (sin_at, cos_at) = split_columns(layout, n, first_pair);
+                            stream::copy(&mut row[sin_at..sin_at + len], &stage[..len]);
+                            stream::copy(
+                                &mut row[cos_at..cos_at + len],
+                                &stage[CHUNK..CHUNK + len],
+                            );
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        for row in tile.chunks_exact_mut(d) {
+            for v in 0..vectors {
+                let pair = first_pair + 4 * v;
+                write(layout, d, n, pair, 4.min(n - pair), sin[v], cos[v], row);
+                (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
+            }
+        }
+    }
+}
+
+/// Vector `v` of a chunk into the stage: interleaved at `8v`, or sines at `4v` and cosines at
+/// `CHUNK + 4v`.
+#[inline(always)]
+fn stage_vector<L: Lanes>(layout: Layout, v: usize, sin: L, cos: L, stage: &mut [f32; 2 * CHUNK]) {
+    match layout {
+        Layout::Interleaved => {
+            stage[8 * v..8 * v + 8].copy_from_slice(&L::interleave_f32(sin, cos));
+        }
+        Layout::SplitSinCos | Layout::SplitCosSin => {
+            stage[4 * v..4 * v + 4].copy_from_slice(&sin.to_f32());
+            stage[CHUNK + 4 * v..CHUNK + 4 * v + 4].copy_from_slice(&cos.to_f32());
+        }
+    }
+}
+
+/// Where the sines and the cosines of pair `pair` go in a split layout.
+#[inline(always)]
+fn split_columns(layout: Layout, n: usize, pair: usize) -> (usize, usize) {
+    if layout == Layout::SplitSinCos {
+        (pair, n + pair)
+    } else {
+        (n + pair, pair)
     }
 }
 
@@ -138,11 +224,7 @@ fn write<L: Lanes>(
             }
         }
         Layout::SplitSinCos | Layout::SplitCosSin => {
-            let (sin_at, cos_at) = if layout == Layout::SplitSinCos {
-                (pair, n + pair)
-            } else {
-                (n + pair, pair)
-            };
+            let (sin_at, cos_at) = split_columns(layout, n, pair);
             row[sin_at..sin_at + count].copy_from_slice(&sin.to_f32()[..count]);
             row[cos_at..cos_at + count].copy_from_slice(&cos.to_f32()[..count]);
         }

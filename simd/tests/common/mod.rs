@@ -118,7 +118,13 @@ pub fn check<B: Backend>() {
     let mut worst = WorstTable::new();
     let mut failures = Vec::new();
     // Consecutive golden rows share a configuration and position: encode each such row once.
-    type Encoded = (Encoding, f64, Vec<f32>, Vec<f64>, Option<(Vec<f32>, Vec<f64>)>);
+    type Encoded = (
+        Encoding,
+        f64,
+        Vec<f32>,
+        Vec<f64>,
+        Option<(Vec<f32>, Vec<f64>)>,
+    );
     let mut encoded: Option<Encoded> = None;
     for row in &rows {
         let enc = encoding(row);
@@ -142,9 +148,25 @@ pub fn check<B: Backend>() {
         let (_, _, row32, row64, table) = encoded.as_ref().expect("encoded above");
         let bound64 = f64_bound(theta(&enc, row));
         let j = row.column;
-        record(&mut worst, &mut failures, row, "row", row32[j], row64[j], bound64);
+        record(
+            &mut worst,
+            &mut failures,
+            row,
+            "row",
+            row32[j],
+            row64[j],
+            bound64,
+        );
         if let Some((table32, table64)) = table {
-            record(&mut worst, &mut failures, row, "table", table32[j], table64[j], bound64);
+            record(
+                &mut worst,
+                &mut failures,
+                row,
+                "table",
+                table32[j],
+                table64[j],
+                bound64,
+            );
         }
     }
     println!("{} vs golden ({} rows):", B::NAME, rows.len());
@@ -163,5 +185,9 @@ pub fn check<B: Backend>() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(worst.len(), 12, "golden file lacks a layout or integer positions");
+    assert_eq!(
+        worst.len(),
+        12,
+        "golden file lacks a layout or integer positions"
+    );
 }
