@@ -98,7 +98,11 @@ pub fn fill_rows<T: Element>(
     out: &mut [T],
 ) -> Result<(), Error> {
     check::block(enc, start, first_row, out.len())?;
-    run::for_each_chunk(out, enc.d_model(), |row, block| {
+    let cut = run::Cut {
+        first_row,
+        streamable: T::MANTISSA_BITS == f32::MANTISSA_DIGITS,
+    };
+    run::for_each_chunk(out, enc.d_model(), cut, |row, block| {
         posenc_simd::encode_rows(enc, start, first_row + row as u64, block)
     })
 }
@@ -172,7 +176,7 @@ pub fn encode_positions<T: Element>(
     out: &mut [T],
 ) -> Result<(), Error> {
     check::positions(enc, positions, out.len())?;
-    run::for_each_chunk(out, enc.d_model(), |row, block| {
+    run::for_each_chunk(out, enc.d_model(), run::Cut::PLAIN, |row, block| {
         // The chunk's positions; always in range after the check, and never a panic.
         let rows = block.len() / enc.d_model();
         let listed = positions.get(row..row + rows).unwrap_or_default();
@@ -213,7 +217,7 @@ pub fn positions_table<T: Element>(enc: &Encoding, positions: &[f64]) -> Result<
 /// As [`fill_rows`]. On error `x` is untouched.
 pub fn add_to_embeddings<T: Element>(enc: &Encoding, start: f64, x: &mut [T]) -> Result<(), Error> {
     check::block(enc, start, 0, x.len())?;
-    run::for_each_chunk(x, enc.d_model(), |row, block| {
+    run::for_each_chunk(x, enc.d_model(), run::Cut::PLAIN, |row, block| {
         posenc_simd::add_rows(enc, start, row as u64, block)
     })
 }
@@ -250,7 +254,7 @@ pub fn add_to_batch<T: Element>(
 ) -> Result<(), Error> {
     check::batch(enc, start, seq_len, x.len())?;
     let d = enc.d_model();
-    run::for_each_chunk(x, d, |row, mut block| {
+    run::for_each_chunk(x, d, run::Cut::PLAIN, |row, mut block| {
         // A chunk may span the end of one sequence and the start of the next.
         let mut k = row % seq_len.max(1);
         while !block.is_empty() {

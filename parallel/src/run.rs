@@ -6,25 +6,63 @@ use posenc_core::{Element, Error};
 
 use crate::chunk;
 
+/// How a buffer is cut: the global index of its first row (chunks start at multiples of
+/// [`chunk::PERIOD_ROWS`] of it) and whether it is an `f32` table the kernel may stream.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cut {
+    /// The global row index of the buffer's first row.
+    pub(crate) first_row: u64,
+    /// Whether the kernel streams large blocks of this output (`f32` table writes).
+    pub(crate) streamable: bool,
+}
+
+impl Cut {
+    /// A buffer whose rows are not part of a larger table's numbering.
+    pub(crate) const PLAIN: Cut = Cut {
+        first_row: 0,
+        streamable: false,
+    };
+}
+
 /// Calls `kernel(first, block)` for consecutive chunks of whole rows of `data` that together
 /// cover it, `first` being the index of the chunk's first row within `data`, on the current
 /// rayon pool. A buffer of one chunk or less is one call on this thread: a rayon job would
 /// cost more than it saves.
 ///
 /// The caller has validated the whole call, so the kernel's own error can only repeat it.
-pub(crate) fn for_each_chunk<T, F>(data: &mut [T], d_model: usize, kernel: F) -> Result<(), Error>
+pub(crate) fn for_each_chunk<T, F>(
+    data: &mut [T],
+    d_model: usize,
+    cut: Cut,
+    kernel: F,
+) -> Result<(), Error>
 where
     T: Element,
     F: Fn(usize, &mut [T]) -> Result<(), Error> + Sync,
 {
-    let rows = chunk::rows_per_chunk(d_model, size_of::<T>());
-    let values = rows * d_model;
-    if data.len() <= values {
+    let rows = data.len() / d_model.max(1);
+    let chunk_rows = chunk::rows_per_chunk(d_model, size_of::<T>(), data.len(), cut.streamable);
+    if rows <= chunk_rows {
         return kernel(0, data);
     }
-    data.par_chunks_mut(values)
-        .enumerate()
-        .try_for_each(|(i, block)| kernel(i * rows, block))
+    // The rows up to the first period boundary, then whole chunks from it.
+    let head_rows = chunk::rows_to_period(cut.first_row, rows);
+    let (head, rest) = data.split_at_mut(head_rows * d_model);
+    let (head_result, rest_result) = rayon::join(
+        || {
+            if head.is_empty() {
+                Ok(())
+            } else {
+                kernel(0, head)
+            }
+        },
+        || {
+            rest.par_chunks_mut(chunk_rows * d_model)
+                .enumerate()
+                .try_for_each(|(i, block)| kernel(head_rows + i * chunk_rows, block))
+        },
+    );
+    head_result.and(rest_result)
 }
 
 #[cfg(test)]
@@ -39,26 +77,62 @@ mod tests {
         Ok(())
     }
 
-    /// The chunks cover the buffer exactly, each told its first row, on any pool.
+    /// The chunks cover the buffer exactly, each told its first row, on any pool, from any
+    /// first row; and every chunk after the first starts on a period boundary.
     #[test]
     fn chunks_cover_the_buffer_with_their_first_rows() {
-        for d_model in [1, 5, 1024, 40_000] {
-            let rows = 3 * chunk::rows_per_chunk(d_model, 4) + 1;
-            let mut want = vec![0.0f32; rows * d_model];
-            kernel(0, d_model, &mut want).unwrap();
-            for threads in [1, 2, 3, 7] {
-                let mut out = vec![-1.0f32; rows * d_model];
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .unwrap();
-                pool.install(|| {
-                    for_each_chunk(&mut out, d_model, |first, block| {
-                        kernel(first, d_model, block)
+        for d_model in [1, 5, 1024, 5_000] {
+            for first_row in [0, 1, 63, 64, 1000] {
+                let cut = Cut {
+                    first_row,
+                    streamable: false,
+                };
+                let rows = 3 * chunk::rows_per_chunk(d_model, 4, 0, false) + 1;
+                let mut want = vec![0.0f32; rows * d_model];
+                kernel(0, d_model, &mut want).unwrap();
+                for threads in [1, 2, 3, 7] {
+                    let mut out = vec![-1.0f32; rows * d_model];
+                    let pool = rayon::ThreadPoolBuilder::new()
+                        .num_threads(threads)
+                        .build()
+                        .unwrap();
+                    let starts = std::sync::Mutex::new(Vec::new());
+                    pool.install(|| {
+                        for_each_chunk(&mut out, d_model, cut, |first, block| {
+                            starts.lock().unwrap().push(first);
+                            kernel(first, d_model, block)
+                        })
                     })
-                })
-                .unwrap();
-                assert!(out == want, "d={d_model} threads={threads}");
+                    .unwrap();
+                    assert!(
+                        out == want,
+                        "d={d_model} first_row={first_row} threads={threads}"
+                    );
+                    let mut starts = starts.into_inner().unwrap();
+                    starts.sort_unstable();
+                    assert!(starts.len() >= 3, "d={d_model}: {starts:?}");
+                    for &s in &starts[1..] {
+                        assert_eq!((first_row + s as u64) % chunk::PERIOD_ROWS, 0, "{starts:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Large `f32` tables are cut into chunks the kernel streams; others are not.
+    #[test]
+    fn only_large_f32_tables_get_streamed_chunks() {
+        let d = 1024;
+        let big = chunk::STREAMED_TABLE_BYTES / 4;
+        let streamed = chunk::rows_per_chunk(d, 4, big, true);
+        assert!(streamed * d * 4 >= chunk::SIMD_STREAM_BYTES);
+        assert!(big / d / streamed >= 2, "a streamed table still splits");
+        assert!(chunk::rows_per_chunk(d, 4, big - d, true) * d * 4 < chunk::SIMD_STREAM_BYTES);
+        assert!(chunk::rows_per_chunk(d, 8, big, false) * d * 8 < chunk::SIMD_STREAM_BYTES);
+        for d in [1, 3, 1024, 65_536, usize::MAX] {
+            for streamable in [false, true] {
+                let rows = chunk::rows_per_chunk(d, 4, usize::MAX, streamable);
+                assert!(rows >= 1 && (rows as u64).is_multiple_of(chunk::PERIOD_ROWS));
             }
         }
     }
@@ -68,6 +142,9 @@ mod tests {
     fn a_kernel_error_is_returned() {
         let mut out = vec![0.0f32; 1 << 20];
         let err = Error::ZeroDModel;
-        assert_eq!(for_each_chunk(&mut out, 1, |_, _| Err(err)), Err(err));
+        assert_eq!(
+            for_each_chunk(&mut out, 1, Cut::PLAIN, |_, _| Err(err)),
+            Err(err)
+        );
     }
 }
