@@ -158,3 +158,29 @@ fn a_table_written_in_odd_pieces_is_the_whole_table() {
     }
     assert_bits(&pieces, &whole, "pieces");
 }
+
+/// An `f32` table large enough (over 32 MiB) to be cut into the chunks the kernel streams
+/// past the cache, from a first row between two of the kernel's anchors: the same bits.
+#[test]
+fn a_streamed_table_matches_sequential_simd() {
+    let enc = Encoding::new(1024).unwrap();
+    let (first_row, rows) = (37, 8_192 + 101);
+    let mut whole = vec![0.0f32; rows * 1024];
+    posenc_simd::encode_rows(&enc, 0.5, first_row, &mut whole).unwrap();
+    let mut out = vec![0.0f32; rows * 1024];
+    for threads in THREADS {
+        out.fill(0.0);
+        pool(threads)
+            .install(|| fill_rows(&enc, 0.5, first_row, &mut out))
+            .unwrap();
+        assert_bits(
+            &out,
+            &whole,
+            &format!("streamed fill_rows threads={threads}"),
+        );
+    }
+    let mut whole = vec![0.0f32; rows * 1024];
+    posenc_simd::encode_rows(&enc, 0.5, 0, &mut whole).unwrap();
+    let fresh = pool(2).install(|| table::<f32>(&enc, 0.5, rows)).unwrap();
+    assert_bits(&fresh, &whole, "streamed table");
+}
