@@ -5,11 +5,15 @@ use posenc_simd::{Encoding, Error, portable};
 
 const SENTINEL: f32 = 7.0;
 
+type RowFn = fn(&Encoding, f64, &mut [f32]) -> Result<(), Error>;
+type RowsFn = fn(&Encoding, f64, u64, &mut [f32]) -> Result<(), Error>;
+type PositionsFn = fn(&Encoding, &[f64], &mut [f32]) -> Result<(), Error>;
+
 struct Api {
-    row: fn(&Encoding, f64, &mut [f32]) -> Result<(), Error>,
-    rows: fn(&Encoding, f64, u64, &mut [f32]) -> Result<(), Error>,
-    add: fn(&Encoding, f64, u64, &mut [f32]) -> Result<(), Error>,
-    positions: fn(&Encoding, &[f64], &mut [f32]) -> Result<(), Error>,
+    row: RowFn,
+    rows: RowsFn,
+    add: RowsFn,
+    positions: PositionsFn,
 }
 
 const PATHS: [(&str, Api); 2] = [

@@ -61,7 +61,7 @@ impl<'a> Plan<'a> {
             self.tile(&freq, mode, &scaled[..tile_rows], tile);
             // Rows whose angles the vector reduction does not cover go through the core.
             for (t, row) in tile.chunks_exact_mut(d).enumerate() {
-                if !(scaled[t].abs() <= MAX_ANGLE) {
+                if !in_vector_range(scaled[t]) {
                     let p = position(first + t);
                     match mode {
                         Mode::Write => scalar::encode_row(self.enc, p, row),
@@ -123,7 +123,7 @@ impl<'a> Plan<'a> {
                 freq.omega16(first_pair, &mut omega[..VECTORS / 4]);
             }
             for (&cp, row) in scaled.iter().zip(tile.chunks_exact_mut(d)) {
-                if !(cp.abs() <= MAX_ANGLE) {
+                if !in_vector_range(cp) {
                     continue;
                 }
                 let cp = L::splat(cp);
@@ -193,7 +193,7 @@ impl<'a> Plan<'a> {
     ) -> bool {
         let (d, n) = (self.enc.d_model(), self.enc.pairs());
         let short = size_of::<E>() == 4;
-        if len % 4 != 0 {
+        if !len.is_multiple_of(4) {
             return false;
         }
         let vectors = len / 4;
@@ -273,6 +273,12 @@ impl<'a> Plan<'a> {
             }
         }
     }
+}
+
+/// Whether a row's `c·p` is within the vector reduction's range.
+#[inline(always)]
+fn in_vector_range(scaled: f64) -> bool {
+    scaled.abs() <= MAX_ANGLE
 }
 
 /// Writes `value`, or adds it in `f64` and rounds once.

@@ -1,4 +1,13 @@
-//! The vector path: `wide`'s `f64x4` lanes across the frequencies of a row.
+//! The vector path: four `f64` lanes across the frequencies of a row.
+//!
+//! - `lanes`: the few lane operations, for `wide`'s `f64x4` (every target; its register width is
+//!   fixed when `wide` is compiled: two SSE2 registers in a default x86-64 build) and for AVX2+FMA
+//!   registers, which `dispatch` picks at run time on x86-64 (CPUID, cached).
+//! - `frequency`: ω = b^(−i/D) by our own `exp` with a double-double exponent.
+//! - `sincos`: sin and cos by quarter turns and msun's polynomials, in `f64`.
+//! - `kernel`: rows in tiles and frequencies in chunks, written in every layout.
+//! - `recurrence`: `f32` tables stepped by the rotation R(1) from anchors every 64th row.
+//! - `stream`: non-temporal stores for tables past the caches.
 //!
 //! # Accuracy
 //! Every angle is formed and reduced in `f64`; no angle is ever held in `f32`.
@@ -7,14 +16,22 @@
 //! | step | absolute error |
 //! | --- | --- |
 //! | `c·p`, then `·ω`: two roundings | `|θ|·2^−52` ≤ 2^−28 |
-//! | ω's own error, about 1.5 ulp (see `frequency`) | `|θ|·1.5·2^−53` ≤ 2^−28.4 |
+//! | ω's own error, at most about 5.5 ulp (see `frequency`) | `|θ|·5.5·2^−53` ≤ 2^−26.5 |
 //! | reduction by π/2 (see `sincos`) | 2^−53 |
 //! | polynomial, `f64` output / `f32` output | 2^−53 / 2^−34 |
+//! | `f32` tables only: 63 rotation steps at most (see `recurrence`) | 2^−44 |
 //! | rounding to the output type, `f64` / `f32` | 2^−53 / 2^−25 |
 //!
-//! Sum for `f32`: below 2^−25 + 2^−26.6, about 0.35 of the bound 2^−23. For `f64`: about
-//! `|θ|·2^−51.4 + 2^−51`, below the bound 2^−48·(1 + |θ|) by a factor 8. Beyond `|c·p| = 2^24`
-//! the first two lines grow in proportion to `|θ|`; rows with `|c·p| > 2^30` go through the core.
+//! Sum for `f32`: below 2^−25 + 2^−26.5 + 2^−28, about 0.37 of the bound 2^−23 (the golden
+//! file's worst is 0.25: the final rounding). For `f64`: about `|θ|·2^−50.1 + 2^−51`, a quarter of
+//! the bound 2^−48·(1 + |θ|) or less (golden worst: 0.09 of it). Beyond `|c·p| = 2^24` the first
+//! two lines grow in proportion to `|θ|`; rows with `|c·p| > 2^30` go through the core, as do
+//! encodings whose ω leave the normal range (`(n − 1)·ln b / D > 700`) or with more than 2^27
+//! frequencies.
+//!
+//! FMA rounds once where separate instructions round twice, so the AVX2+FMA lanes and the
+//! `wide` lanes may differ in the last bit; the choice is made once per process, so every call
+//! of a process (and so every split of a table) gets the same bits.
 
 #[cfg(all(
     target_arch = "x86_64",
