@@ -65,7 +65,9 @@ fn encode_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, len: usiz
         let position = row_position(start, first_row + k as u64);
         assert_row_agrees(enc, position, row, "simd encode_rows");
     }
-    // The same rows in two blocks, cut at `split`.
+    // The same rows in two blocks, cut at `split` (within the rows there are: `len` may be
+    // another whole number of rows than the one `split` was drawn for).
+    let split = split.min(len / d);
     let mut halves = vec![T::from_f64(7.0); len];
     let (head, tail) = halves.split_at_mut(split * d);
     posenc_simd::encode_rows(enc, start, first_row, head).expect("a sub-block of a valid block");
