@@ -3,8 +3,9 @@
 //! - `lanes`: the few lane operations, for `wide`'s `f64x4` (every target; its register width is
 //!   fixed when `wide` is compiled: two SSE2 registers in a default x86-64 build) and for AVX2+FMA
 //!   registers, which `dispatch` picks at run time on x86-64 (CPUID, cached).
-//! - `frequency`: ω = b^(−i/D) by our own `exp` with a double-double exponent.
-//! - `sincos`: sin and cos by quarter turns and msun's polynomials, in `f64`.
+//! - `frequency`: ω = b^(−i/D) by our own `exp` with a double-double exponent, handed on as
+//!   ω' = ω·2/π so that angles are in quarter turns.
+//! - `sincos`: sin and cos of quarter turns (exact reduction) by msun's polynomials, in `f64`.
 //! - `kernel`: rows in tiles and frequencies in chunks, written in every layout.
 //! - `recurrence`: `f32` tables stepped by the rotation R(1) from anchors every 64th row.
 //! - `stream`: non-temporal stores for tables past the caches.
@@ -15,16 +16,16 @@
 //!
 //! | step | absolute error |
 //! | --- | --- |
-//! | `c·p`, then `·ω`: two roundings | `|θ|·2^−52` ≤ 2^−28 |
-//! | ω's own error, at most about 5.5 ulp (see `frequency`) | `|θ|·5.5·2^−53` ≤ 2^−26.5 |
-//! | reduction by π/2 (see `sincos`) | 2^−53 |
-//! | polynomial, `f64` output / `f32` output | 2^−53 / 2^−34 |
+//! | `c·p`, then `·ω'`: two roundings | `|θ|·2^−52` ≤ 2^−28 |
+//! | ω' = ω·2/π, its own error at most about 6 ulp (see `frequency`) | `|θ|·6·2^−53` ≤ 2^−26.4 |
+//! | reduction to `|f| ≤ 1/2` quarter turn (see `sincos`) | 0 (exact) |
+//! | polynomial, `f64` output / `f32` output | 2^−54.6 / 2^−34 |
 //! | `f32` tables only: 63 rotation steps at most (see `recurrence`) | 2^−44 |
 //! | rounding to the output type, `f64` / `f32` | 2^−53 / 2^−25 |
 //!
-//! Sum for `f32`: below 2^−25 + 2^−26.5 + 2^−28, about 0.37 of the bound 2^−23 (the golden
-//! file's worst is 0.25: the final rounding). For `f64`: about `|θ|·2^−50.1 + 2^−51`, a quarter of
-//! the bound 2^−48·(1 + |θ|) or less (golden worst: 0.09 of it). Beyond `|c·p| = 2^24` the first
+//! Sum for `f32`: below 2^−25 + 2^−26.4 + 2^−28, about 0.38 of the bound 2^−23 (the golden
+//! file's worst is 0.27: mostly the final rounding). For `f64`: about `|θ|·2^−50 + 2^−52`, a
+//! quarter of the bound 2^−48·(1 + |θ|) or less (golden worst: 0.13 of it). Beyond `|c·p| = 2^24` the first
 //! two lines grow in proportion to `|θ|`; rows with `|c·p| > 2^30` go through the core, as do
 //! encodings whose ω leave the normal range (`(n − 1)·ln b / D > 700`) or with more than 2^27
 //! frequencies.

@@ -11,8 +11,8 @@
 //! evaluates directly: both are within the `f32` bound of the exact value.
 //!
 //! # Accuracy
-//! The anchor and R(1) are within about 2^−52 (plus ω's relative error times the angle, as for
-//! every row); each step adds at most about 3·2^−53 to each value and turns the angle error of
+//! The anchor and R(1) are evaluated with the `f64` polynomials, within about 2^−52 (plus ω's
+//! relative error times the angle, as for every row); each step adds at most about 3·2^−53 to each value and turns the angle error of
 //! R(1) into `j` times it, `j < PERIOD`. With PERIOD = 64 the stepping adds below 2^−44, and the
 //! angle is `θ_anchor + j·φ`, whose error is ω's relative error times `|θ|` as before: the `f32`
 //! error budget of the direct path (about 0.4 of 2^−23) is unchanged to 2^−40. `f64` output is
