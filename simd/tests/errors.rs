@@ -91,6 +91,12 @@ fn encode_rows_and_add_rows_errors() {
             expect(path, 16, overflow, |o| f(&wide, 1e10, 5, o));
             // The start is checked even for an empty block.
             expect(path, 0, inf, |o| f(&enc, f64::INFINITY, 0, o));
+            // Row indices past u64::MAX.
+            let past = Error::PositionRangeOverflow {
+                start: 0.0,
+                rows: 2,
+            };
+            expect(path, 16, past, |o| f(&enc, 0.0, u64::MAX, o));
             // An empty block at a valid start is nothing to do.
             assert_eq!(f(&enc, 0.0, u64::MAX, &mut []), Ok(()), "{path}");
         }
