@@ -33,10 +33,17 @@ pub(crate) fn disable() {
     AVX2_FMA.store(ABSENT, Ordering::Relaxed);
 }
 
+/// `CPUID(leaf, subleaf)`. Safe to call in recent Rust; `unsafe` for the older compilers of
+/// the MSRV range.
+#[allow(unused_unsafe)]
+fn cpuid(leaf: u32, subleaf: u32) -> core::arch::x86_64::CpuidResult {
+    // SAFETY: CPUID exists on every x86-64 CPU.
+    unsafe { core::arch::x86_64::__cpuid_count(leaf, subleaf) }
+}
+
 fn detect() -> bool {
-    use core::arch::x86_64::{__cpuid, __cpuid_count};
     // CPUID.1:ECX: FMA is bit 12, OSXSAVE bit 27, AVX bit 28.
-    let leaf1 = __cpuid(1);
+    let leaf1 = cpuid(1, 0);
     let fma = leaf1.ecx & (1 << 12) != 0;
     let osxsave = leaf1.ecx & (1 << 27) != 0;
     let avx = leaf1.ecx & (1 << 28) != 0;
@@ -49,11 +56,11 @@ fn detect() -> bool {
     if xcr0 & 0b110 != 0b110 {
         return false;
     }
-    if __cpuid(0).eax < 7 {
+    if cpuid(0, 0).eax < 7 {
         return false;
     }
     // CPUID.(7,0):EBX: AVX2 is bit 5.
-    __cpuid_count(7, 0).ebx & (1 << 5) != 0
+    cpuid(7, 0).ebx & (1 << 5) != 0
 }
 
 /// XCR0, the OS's enabled register states.
