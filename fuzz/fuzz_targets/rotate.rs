@@ -63,10 +63,7 @@ fn check<T: Element>(enc: &Encoding, a: f64, b: f64, values: &[f64]) {
         let (s, c) = enc.layout().pair_columns(d, pair);
         let Some(c) = c else { continue };
         let norm = |r: &[T]| r[s].to_f64().powi(2) + r[c].to_f64().powi(2);
-        // An f32 row is rounded to f32 after the rotation: each of the two values moves by half
-        // an ulp at 1 at most, which moves the squared norm (≤ 2) by at most 2·2·√2·that.
-        let rounding = 6.0 * bounds::half_ulp_at_one(T::MANTISSA_BITS);
-        let bound = bounds::rotation_pair_norm_f64(theta_b) + rounding;
+        let bound = bounds::rotation_pair_norm(T::MANTISSA_BITS, theta_b);
         let change = (norm(&row) - norm(&before)).abs();
         assert!(
             change <= bound,

@@ -278,7 +278,11 @@ pub fn decay<B: Backend, T: Element>(layout: Layout) -> Result<(), TestCaseError
         .build()
         .expect("the paper's configuration");
     let (at_zero, means) = decay_windows::<B, T>(&enc);
-    prop_assert!((at_zero - 256.0).abs() <= bounds::pair_norm(bounds::BACKEND_F32) * 256.0);
+    let value = value_bound::<B, T>(0.0, 0.0);
+    prop_assert!(
+        (at_zero - 256.0).abs() <= bounds::self_dot(256, value),
+        "PE(0)·PE(0) = {at_zero}"
+    );
     prop_assert_eq!(means.len(), 4, "windows ending at 10, 100, 1000, 10000");
     for w in means.windows(2) {
         prop_assert!(
