@@ -68,3 +68,35 @@ fn a_split_row_of_one_column_is_zero() {
         assert_eq!(rows, [0.0; 3]);
     }
 }
+
+/// `fuzz/parallel_rows` (minimising its corpus against a newer build): an `f32` block that ends
+/// on row `u64::MAX` made the vector path's row recurrence compute the index one past it, and
+/// overflow. And with `start` far negative those rows are at small positions (all at 0 here:
+/// `start + k` rounds), where the recurrence, stepping one position a row, wrote PE(j) for
+/// row j instead of the rows' own positions.
+#[test]
+fn a_block_may_end_on_the_last_row_index() {
+    let enc = Encoding::new(8).unwrap();
+    for (start, rows) in [
+        (0.5, 3usize),
+        (-(u64::MAX as f64), 300),
+        (-(u64::MAX as f64) + 4096.0, 1),
+    ] {
+        let first_row = u64::MAX - (rows as u64 - 1);
+        let mut out = vec![0.0f32; rows * 8];
+        posenc_simd::encode_rows(&enc, start, first_row, &mut out).unwrap();
+        let mut par = vec![0.0f32; rows * 8];
+        posenc_parallel::fill_rows(&enc, start, first_row, &mut par).unwrap();
+        assert_eq!(out, par);
+        for (k, row) in out.chunks_exact(8).enumerate() {
+            let position = posenc_simd::row_position(start, first_row + k as u64);
+            let mut core = [0.0f32; 8];
+            enc.encode(position, &mut core).unwrap();
+            if position.abs() <= posenc_testkit::bounds::ACCURATE_SCALED_POSITION {
+                for (a, b) in row.iter().zip(&core) {
+                    assert!(f64::from(a - b).abs() <= posenc_testkit::bounds::AGREE_F32);
+                }
+            }
+        }
+    }
+}

@@ -29,6 +29,12 @@ use crate::block::row_position;
 /// Rows per anchor.
 pub(crate) const PERIOD: u64 = 64;
 
+/// The recurrence needs row `anchor + j` to be at the anchor's position plus `j`. With the start
+/// and the row index both below this (2^52), `start + k` is rounded by at most half an ulp of
+/// the sum, which is under 2^−29 wherever `|start + k| ≤ 2^24` (the accuracy range); with either
+/// beyond, the index or the sum may be rounded by whole positions (found by fuzz/parallel_rows).
+const EXACT_STEPS: f64 = 4_503_599_627_370_496.0;
+
 /// Pairs per chunk (a multiple of 64): ω, R(1) and the state of this many at a time, on the
 /// stack (about 7 KiB at 128; less where stacks are small). Longer runs along a row write
 /// memory more sequentially; 128 measured as well as 256 or 512 for d = 1024.
@@ -53,17 +59,22 @@ pub(crate) fn table_f32<L: Lanes>(
     let d = enc.d_model();
     let freq = Frequencies::<L>::new(exponent);
     let streaming = rows.saturating_mul(d).saturating_mul(4) >= stream::STREAM_BYTES;
-    let end = first_row + rows as u64;
+    // Counted in rows left rather than up to an end index: the block may end on row u64::MAX,
+    // and the index one past it does not exist (found by fuzz/parallel_rows).
     let mut k = first_row;
+    let mut left = rows as u64;
     let mut rest = &mut out[..rows * d];
-    while k < end {
+    while left > 0 {
         let anchor = k - k % PERIOD;
-        let period_end = end.min(anchor.saturating_add(PERIOD));
-        let (tile, tail) = rest.split_at_mut((period_end - k) as usize * d);
+        let count = (PERIOD - (k - anchor)).min(left);
+        let (tile, tail) = rest.split_at_mut(count as usize * d);
         rest = tail;
         let scaled_anchor = enc.scale() * row_position(start, anchor);
-        let scaled_last = enc.scale() * row_position(start, anchor + PERIOD - 1);
-        if scaled_anchor.abs() <= MAX_ANGLE && scaled_last.abs() <= MAX_ANGLE {
+        let scaled_last = enc.scale() * row_position(start, anchor.saturating_add(PERIOD - 1));
+        // Stepping by R(1) gives PE(anchor position + j): see EXACT_STEPS for when that is
+        // row j's own position; other periods go through `direct`.
+        let exact_steps = start.abs() < EXACT_STEPS && anchor < EXACT_STEPS as u64;
+        if exact_steps && scaled_anchor.abs() <= MAX_ANGLE && scaled_last.abs() <= MAX_ANGLE {
             let skip = (k - anchor) as usize;
             period::<L>(enc, &freq, scaled_anchor, skip, streaming, tile);
         } else {
@@ -74,7 +85,9 @@ pub(crate) fn table_f32<L: Lanes>(
                 row[d - 1] = 0.0;
             }
         }
-        k = period_end;
+        left -= count;
+        // Wraps only past the block's last row, after which the loop ends.
+        k = k.wrapping_add(count);
     }
     if streaming {
         stream::fence();
