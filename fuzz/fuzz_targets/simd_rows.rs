@@ -71,8 +71,13 @@ fn encode_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, len: usiz
     let mut halves = vec![T::from_f64(7.0); len];
     let (head, tail) = halves.split_at_mut(split * d);
     posenc_simd::encode_rows(enc, start, first_row, head).expect("a sub-block of a valid block");
-    posenc_simd::encode_rows(enc, start, first_row + split as u64, tail)
-        .expect("a sub-block of a valid block");
+    // The tail's first row index passes u64::MAX only when the tail is empty.
+    if let Some(tail_first) = first_row.checked_add(split as u64) {
+        posenc_simd::encode_rows(enc, start, tail_first, tail)
+            .expect("a sub-block of a valid block");
+    } else {
+        assert!(tail.is_empty());
+    }
     let bits = |v: &[T]| v.iter().map(|x| x.to_f64().to_bits()).collect::<Vec<_>>();
     assert_eq!(
         bits(&out),
