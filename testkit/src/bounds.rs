@@ -143,13 +143,20 @@ pub fn half_ulp_at_one(mantissa_bits: u32) -> f64 {
     pow2(-(mantissa_bits as i32))
 }
 
-/// `x + PE` from a backend's add path against `x + PE_core` rounded nowhere, for an element of
-/// `mantissa_bits`: the encoding's [`agree`] bound plus one rounding of the sum to the element
-/// type, half an ulp of `|x| + 1` (at most `(|x| + 1)·2^−mantissa_bits`). A backend that rounds
-/// the encoding first and then the sum has its first rounding inside its value bound already.
+/// `x + PE` from a backend's add path (`out`) against `x + PE_core`, for an element of
+/// `mantissa_bits`, measured as `|(out − x) − PE_core|` in `f64`: the encoding's [`agree`]
+/// bound, plus one rounding of the sum to the element type, half an ulp of `|x| + 1` (at most
+/// `(|x| + 1)·2^−mantissa_bits`), plus the measurement's own rounding: `out − x` is exact when
+/// `|x| ≥ 2` (Sterbenz: `out` is within a factor 2 of `x`), else one rounding of a value below 3,
+/// and the last subtraction rounds a value below the bound; both within [`F64_ARITH`]. (Forming
+/// `x + PE_core` in `f64` instead would add half an ulp of `x`, as large as the bound itself.)
+/// A backend that rounds the encoding first and then the sum has its first rounding inside its
+/// value bound already.
 #[must_use]
 pub fn add_to(mantissa_bits: u32, x: f64, theta: f64, scaled: f64) -> f64 {
-    agree(mantissa_bits, theta, scaled) + (x.abs() + 1.0) * pow2(-(mantissa_bits as i32))
+    agree(mantissa_bits, theta, scaled)
+        + (x.abs() + 1.0) * pow2(-(mantissa_bits as i32))
+        + F64_ARITH
 }
 
 /// Rotation (SPEC relation 3) on a backend's row: the core's R(b) applied to the backend's

@@ -50,7 +50,7 @@ fn check<T: Element>(
                     theta(enc, position, j),
                     enc.scale() * position,
                 );
-                let error = (g.to_f64() - (x + p)).abs();
+                let error = ((g.to_f64() - x) - p).abs();
                 prop_assert!(
                     error <= bound,
                     "{name} {}: {enc:?} p={position} column {j}: {x} + PE = {g:?}, core {p}, |err| {error:e} > {bound:e}",
