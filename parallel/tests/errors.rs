@@ -111,6 +111,8 @@ fn a_table_whose_bytes_overflow_is_refused_not_aborted() {
     );
 }
 
+/// 64-bit only: the size is beyond a 32-bit address space, where it is a size overflow.
+#[cfg(target_pointer_width = "64")]
 #[test]
 fn a_table_that_cannot_be_allocated_is_an_error_not_an_abort() {
     // 2^60 bytes: a valid size, but more than any machine's address space maps.
