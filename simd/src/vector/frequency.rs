@@ -9,7 +9,9 @@
 //!
 //! `exp(−x) = 2^−k·exp(−r)` with `k = round(x/ln 2)`, `r = x − k·ln 2` (ln 2 in two parts, the
 //! first of 32 bits so `k·LN2_1` is exact), `|r| ≤ ln 2 / 2`; `exp(−r)` is Taylor's polynomial
-//! of degree 13, whose truncation error is below 2^−57; `2^−k` is built from its bits.
+//! of degree 13, whose truncation error is below 2^−57, evaluated as `1 + (u + u²·P(u))` with
+//! `P = A + u⁶·B` (two Horner chains of degree 5 side by side: the kernel waits on this
+//! latency before its first sine); `2^−k` is built from its bits.
 //!
 //! Error of ω, relative: the reduction's roundings (2 × 2^−54 absolute in `r`), the
 //! polynomial's evaluation (about half an ulp, the terms after the first being below 0.35) and
@@ -22,6 +24,8 @@
 //! 64 pairs), and the products, whose three roundings bring the relative error to at most
 //! about 6 ulp (`|θ|·6·2^−53 ≤ 2^−26.4` at `|θ| = 2^24`).
 //! Every ω comes from the same formula whatever the call, so rows never differ between calls.
+
+use core::mem::MaybeUninit;
 
 use super::lanes::Lanes;
 use crate::exact::{div_dd, split, two_sum};
@@ -96,25 +100,45 @@ impl<L: Lanes> Frequencies<L> {
     /// (`first` a multiple of 16), as four vectors.
     /// Pairs at or past `n` are padding: computed, never written.
     #[inline(always)]
-    pub(crate) fn omega16(&self, first: usize, out: &mut [L]) {
+    pub(crate) fn omega16(&self, first: usize, out: &mut [impl Slot<L>]) {
         let high = self.exponent.omega4::<L>(first, 0);
         for (w, &low) in out.iter_mut().zip(&self.low) {
-            *w = high * low;
+            w.put(high * low);
         }
     }
 
-    /// ω' for the 64 pairs `first..first + 64` (`first` a multiple of 16): one `exp` for the
-    /// four group heads at once.
+    /// ω' for the 64 pairs `first..first + 64` (`first` a multiple of 16) into the first 16
+    /// vectors of `out`: one `exp` for the four group heads at once.
     #[inline(always)]
-    pub(crate) fn omega64(&self, first: usize, out: &mut [L; 16]) {
+    pub(crate) fn omega64(&self, first: usize, out: &mut [impl Slot<L>]) {
         let mut heads = [0.0f64; 4];
         self.exponent.omega4::<L>(first, GROUP).store(&mut heads);
         for (group, &head) in out.chunks_exact_mut(GROUP / 4).zip(&heads) {
             let head = L::splat(head);
             for (w, &low) in group.iter_mut().zip(&self.low) {
-                *w = head * low;
+                w.put(head * low);
             }
         }
+    }
+}
+
+/// Where [`Frequencies`] writes ω': a vector, or the uninitialised slot of one (the kernel
+/// does not zero its buffer first).
+pub(crate) trait Slot<L> {
+    fn put(&mut self, value: L);
+}
+
+impl<L: Lanes> Slot<L> for L {
+    #[inline(always)]
+    fn put(&mut self, value: L) {
+        *self = value;
+    }
+}
+
+impl<L: Lanes> Slot<L> for MaybeUninit<L> {
+    #[inline(always)]
+    fn put(&mut self, value: L) {
+        self.write(value);
     }
 }
 
@@ -168,13 +192,18 @@ impl Exponent {
         let t1 = k.mul_neg_add(L::splat(LN2_1), x_hi);
         let r = t1 + (k.mul_neg_add(L::splat(LN2_2), x_mid) + x_lo);
         let u = -r;
-        // exp(u) = 1 + u·(1 + u·(1/2 + u·(1/6 + …)))
-        let mut p = L::splat(INV_FACTORIAL[11]);
-        for &c in INV_FACTORIAL[..11].iter().rev() {
-            p = p.mul_add(u, L::splat(c));
+        // exp(u) = 1 + (u + u²·(A(u) + u⁶·B(u))), A and B of degree 5 side by side: half the
+        // latency of one Horner chain of degree 13.
+        let u2 = u * u;
+        let u6 = u2 * u2 * u2;
+        let mut a = L::splat(INV_FACTORIAL[5]);
+        let mut b = L::splat(INV_FACTORIAL[11]);
+        for j in (0..5).rev() {
+            a = a.mul_add(u, L::splat(INV_FACTORIAL[j]));
+            b = b.mul_add(u, L::splat(INV_FACTORIAL[j + 6]));
         }
-        p = p.mul_add(u, L::splat(1.0));
-        let exp_u = p.mul_add(u, L::splat(1.0));
+        let p = u6.mul_add(b, a);
+        let exp_u = u2.mul_add(p, u) + L::splat(1.0);
         // 2^−k from its bits: the low bits of `rounded` hold k, 0 ≤ k ≤ 1010.
         let bias = L::splat_bits(1023 + ROUNDER.to_bits());
         let scale = bias.sub_bits(rounded).shl_bits::<52>();

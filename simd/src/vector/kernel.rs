@@ -5,18 +5,29 @@
 //! so neither the tile a row falls in nor the lane a pair falls in changes a bit. That is what
 //! lets the parallel crate cut a table anywhere.
 
+use core::mem::MaybeUninit;
+
 use posenc_core::{Element, Encoding, Layout, RowMut};
 
 use super::frequency::{Exponent, Frequencies};
 use super::lanes::Lanes;
+use super::lanes32::Lanes32;
 use super::recurrence;
 use super::sincos::{MAX_ANGLE, sin_cos};
+use super::sincos32;
 use crate::block::row_position;
 use crate::scalar;
 
-/// Pairs per chunk (ω is made 64 at a time): three stack arrays of this many `f64`.
+/// Pairs per chunk: ω' of this many pairs is made before any row uses it (a stack array of
+/// this many `f64`), so that the latency chains of its `exp`s (one per 64 pairs) overlap rather
+/// than stall each chunk; 256 covers a row of `d_model` 512 at once. Smaller where stacks are.
+#[cfg(target_pointer_width = "64")]
+const CHUNK: usize = 256;
+#[cfg(not(target_pointer_width = "64"))]
 const CHUNK: usize = 64;
 const VECTORS: usize = CHUNK / 4;
+/// Pairs per run of the general path (two stack arrays of this many `f64`).
+const SCRATCH: usize = 64;
 /// Rows per tile: ω's cost is shared by this many rows.
 const TILE: usize = 32;
 
@@ -111,27 +122,43 @@ impl<'a> Plan<'a> {
     ) {
         let (d, n) = (self.enc.d_model(), self.enc.pairs());
         let short = T::MANTISSA_BITS <= 24;
-        let mut omega = [L::splat(0.0); VECTORS];
-        let mut sin = [[0.0f64; 4]; VECTORS];
-        let mut cos = [[0.0f64; 4]; VECTORS];
+        // Not zeroed first (that was a fifth of a 512-column row's time): the slots each chunk
+        // uses are written before they are read.
+        let mut slots = [MaybeUninit::<L>::uninit(); VECTORS];
         for first_pair in (0..n).step_by(CHUNK) {
             let len = CHUNK.min(n - first_pair);
             let vectors = len.div_ceil(4);
-            if vectors > VECTORS / 4 {
-                freq.omega64(first_pair, &mut omega);
-            } else {
-                freq.omega16(first_pair, &mut omega[..VECTORS / 4]);
+            // 64 pairs at a time, or 16 for a last short group.
+            let mut filled = 0;
+            for part in slots.chunks_exact_mut(16) {
+                if filled >= vectors {
+                    break;
+                }
+                if vectors - filled > 4 {
+                    freq.omega64(first_pair + 4 * filled, part);
+                    filled += 16;
+                } else {
+                    freq.omega16(first_pair + 4 * filled, &mut part[..4]);
+                    filled += 4;
+                }
             }
+            // SAFETY: slots `..filled` were just written (omega64 writes 16, omega16 4), and
+            // `MaybeUninit<L>` has the layout of `L`.
+            let omega: &[L] = unsafe { core::slice::from_raw_parts(slots.as_ptr().cast(), filled) };
             for (&cp, row) in scaled.iter().zip(tile.chunks_exact_mut(d)) {
                 if !in_vector_range(cp) {
                     continue;
                 }
                 let cp = L::splat(cp);
                 let fast = match (mode, T::as_row_mut(row)) {
+                    (Mode::Write, RowMut::F32(row)) if L::NARROW_FUSED => {
+                        self.write_f32(first_pair, len, omega, cp, row);
+                        true
+                    }
                     (Mode::Write, RowMut::F32(row)) => self.write_direct(
                         first_pair,
                         len,
-                        &omega,
+                        omega,
                         cp,
                         row,
                         L::to_f32,
@@ -140,7 +167,7 @@ impl<'a> Plan<'a> {
                     (Mode::Write, RowMut::F64(row)) => self.write_direct(
                         first_pair,
                         len,
-                        &omega,
+                        omega,
                         cp,
                         row,
                         |v: L| {
@@ -155,23 +182,76 @@ impl<'a> Plan<'a> {
                 if fast {
                     continue;
                 }
-                for ((&w, s), c) in omega.iter().zip(&mut sin).zip(&mut cos).take(vectors) {
-                    let (sv, cv) = if short {
-                        sin_cos::<L, true>(cp * w)
-                    } else {
-                        sin_cos::<L, false>(cp * w)
-                    };
-                    sv.store(s);
-                    cv.store(c);
+                // Only here: zeroing them costs where the fast paths above do not need them.
+                let mut sin = [[0.0f64; 4]; SCRATCH / 4];
+                let mut cos = [[0.0f64; 4]; SCRATCH / 4];
+                for (run, omega) in omega[..vectors].chunks(SCRATCH / 4).enumerate() {
+                    for ((&w, s), c) in omega.iter().zip(&mut sin).zip(&mut cos) {
+                        let (sv, cv) = if short {
+                            sin_cos::<L, true>(cp * w)
+                        } else {
+                            sin_cos::<L, false>(cp * w)
+                        };
+                        sv.store(s);
+                        cv.store(c);
+                    }
+                    let at = SCRATCH * run;
+                    let run_len = SCRATCH.min(len - at);
+                    let sin = &sin.as_flattened()[..run_len];
+                    let cos = &cos.as_flattened()[..run_len];
+                    self.emit(mode, first_pair + at, sin, cos, &mut *row);
                 }
-                let sin = sin.as_flattened();
-                let cos = cos.as_flattened();
-                self.emit(mode, first_pair, &sin[..len], &cos[..len], row);
             }
         }
         if self.enc.layout() != Layout::Interleaved && !d.is_multiple_of(2) {
             for row in tile.chunks_exact_mut(d) {
                 put(mode, &mut row[d - 1], 0.0);
+            }
+        }
+    }
+
+    /// Writes the `f32` values of pairs `first_pair..first_pair + len` by the `f32`
+    /// polynomials of `sincos32`, eight pairs at a time, straight from the registers where
+    /// eight pairs' columns are there to take them.
+    #[inline(always)]
+    fn write_f32<L: Lanes>(
+        &self,
+        first_pair: usize,
+        len: usize,
+        omega: &[L],
+        cp: L,
+        row: &mut [f32],
+    ) {
+        let (d, n) = (self.enc.d_model(), self.enc.pairs());
+        // Loops over pairs of ω vectors rather than a `map` over them: closures would not
+        // inherit the caller's target features.
+        match self.enc.layout() {
+            Layout::Interleaved => {
+                // The lone last sine of an odd row is in the last, partial, chunk.
+                let columns = &mut row[2 * first_pair..(2 * (first_pair + len)).min(d)];
+                for (out, w) in columns.chunks_mut(16).zip(omega.chunks_exact(2)) {
+                    let (s, c) = sincos32::sin_cos(cp, [w[0], w[1]]);
+                    if let Ok(out) = <&mut [f32; 16]>::try_from(&mut *out) {
+                        L::Narrow::store_interleaved(s, c, out);
+                    } else {
+                        let mut all = [0.0; 16];
+                        L::Narrow::store_interleaved(s, c, &mut all);
+                        out.copy_from_slice(&all[..out.len()]);
+                    }
+                }
+            }
+            Layout::SplitSinCos | Layout::SplitCosSin => {
+                let (sin_at, cos_at) = if self.enc.layout() == Layout::SplitSinCos {
+                    (first_pair, n + first_pair)
+                } else {
+                    (n + first_pair, first_pair)
+                };
+                for (at, w) in (0..len).step_by(8).zip(omega.chunks_exact(2)) {
+                    let (s, c) = sincos32::sin_cos(cp, [w[0], w[1]]);
+                    let end = len.min(at + 8);
+                    store_f32(s, &mut row[sin_at + at..sin_at + end]);
+                    store_f32(c, &mut row[cos_at + at..cos_at + end]);
+                }
             }
         }
     }
@@ -185,7 +265,7 @@ impl<'a> Plan<'a> {
         &self,
         first_pair: usize,
         len: usize,
-        omega: &[L; VECTORS],
+        omega: &[L],
         cp: L,
         row: &mut [E],
         four: impl Fn(L) -> [E; N4],
@@ -272,6 +352,18 @@ impl<'a> Plan<'a> {
                 }
             }
         }
+    }
+}
+
+/// Writes the first `out.len()` (at most 8) lanes of `values` to `out`.
+#[inline(always)]
+fn store_f32<S: Lanes32>(values: S, out: &mut [f32]) {
+    if let Ok(out) = <&mut [f32; 8]>::try_from(&mut *out) {
+        values.store(out);
+    } else {
+        let mut all = [0.0; 8];
+        values.store(&mut all);
+        out.copy_from_slice(&all[..out.len()]);
     }
 }
 

@@ -6,7 +6,9 @@
 
 use core::ops::{Add, Mul, Neg, Sub};
 
-use wide::{f64x4, u64x4};
+use wide::{f32x8, f64x4, u32x8, u64x4};
+
+use super::lanes32::Lanes32;
 
 /// Four `f64` lanes.
 pub(crate) trait Lanes:
@@ -39,6 +41,15 @@ pub(crate) trait Lanes:
     fn interleave_f32(sin: Self, cos: Self) -> [f32; 8];
     /// `[s0, c0, s1, c1, s2, c2, s3, c3]`.
     fn interleave_f64(sin: Self, cos: Self) -> [f64; 8];
+    /// Eight `f32` lanes, what two of these narrow to.
+    type Narrow: Lanes32;
+    /// Whether [`Self::Narrow`]'s `mul_add` is fused, which the `f32` polynomials of
+    /// `sincos32` need (their error budget counts one rounding per step).
+    const NARROW_FUSED: bool;
+    /// The lanes of `lo` then `hi`, rounded to `f32`.
+    fn narrow(lo: Self, hi: Self) -> Self::Narrow;
+    /// The low 32 bits of the lanes of `lo` then `hi`, as the bits of `f32` lanes.
+    fn narrow_bits(lo: Self, hi: Self) -> Self::Narrow;
 }
 
 impl Lanes for f64x4 {
@@ -109,6 +120,37 @@ impl Lanes for f64x4 {
         let (s, c) = (sin.to_array(), cos.to_array());
         [s[0], c[0], s[1], c[1], s[2], c[2], s[3], c[3]]
     }
+    type Narrow = f32x8;
+    /// `wide` fuses `f32x8::mul_add` where it is compiled for AVX and FMA.
+    const NARROW_FUSED: bool = cfg!(all(target_feature = "avx", target_feature = "fma"));
+    #[inline(always)]
+    fn narrow(lo: Self, hi: Self) -> f32x8 {
+        let (lo, hi) = (lo.to_array(), hi.to_array());
+        f32x8::new([
+            lo[0] as f32,
+            lo[1] as f32,
+            lo[2] as f32,
+            lo[3] as f32,
+            hi[0] as f32,
+            hi[1] as f32,
+            hi[2] as f32,
+            hi[3] as f32,
+        ])
+    }
+    #[inline(always)]
+    fn narrow_bits(lo: Self, hi: Self) -> f32x8 {
+        let (lo, hi) = (lo.to_bits().to_array(), hi.to_bits().to_array());
+        f32x8::from_bits(u32x8::new([
+            lo[0] as u32,
+            lo[1] as u32,
+            lo[2] as u32,
+            lo[3] as u32,
+            hi[0] as u32,
+            hi[1] as u32,
+            hi[2] as u32,
+            hi[3] as u32,
+        ]))
+    }
 }
 
 #[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
@@ -124,6 +166,7 @@ mod avx2 {
     use core::ops::{Add, Mul, Neg, Sub};
 
     use super::Lanes;
+    use crate::vector::lanes32::Avx2x8;
 
     #[derive(Debug, Clone, Copy)]
     #[repr(transparent)]
@@ -273,6 +316,33 @@ mod avx2 {
                 );
             }
             out
+        }
+        type Narrow = Avx2x8;
+        const NARROW_FUSED: bool = true;
+        #[inline(always)]
+        fn narrow(lo: Self, hi: Self) -> Avx2x8 {
+            // SAFETY: as for `add`.
+            Avx2x8(unsafe {
+                _mm256_insertf128_ps::<1>(
+                    _mm256_castps128_ps256(_mm256_cvtpd_ps(lo.0)),
+                    _mm256_cvtpd_ps(hi.0),
+                )
+            })
+        }
+        #[inline(always)]
+        fn narrow_bits(lo: Self, hi: Self) -> Avx2x8 {
+            // SAFETY: as for `add_bits`.
+            Avx2x8(unsafe {
+                // The low halves: lo0 lo1 hi0 hi1 | lo2 lo3 hi2 hi3, then put in order by
+                // 64-bit quarters (0, 2, 1, 3).
+                let low_halves = _mm256_shuffle_ps::<0b10_00_10_00>(
+                    _mm256_castpd_ps(lo.0),
+                    _mm256_castpd_ps(hi.0),
+                );
+                _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_castps_pd(
+                    low_halves,
+                )))
+            })
         }
     }
 }

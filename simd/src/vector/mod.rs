@@ -6,25 +6,31 @@
 //! - `frequency`: ω = b^(−i/D) by our own `exp` with a double-double exponent, handed on as
 //!   ω' = ω·2/π so that angles are in quarter turns.
 //! - `sincos`: sin and cos of quarter turns (exact reduction) by msun's polynomials, in `f64`.
+//! - `lanes32`, `sincos32`: for `f32` rows where the lanes fuse multiply-add (AVX2+FMA), the
+//!   same reduction in `f64`, then short polynomials in `f32` on eight lanes.
 //! - `kernel`: rows in tiles and frequencies in chunks, written in every layout.
 //! - `recurrence`: `f32` tables stepped by the rotation R(1) from anchors every 64th row.
 //! - `stream`: non-temporal stores for tables past the caches.
 //!
 //! # Accuracy
-//! Every angle is formed and reduced in `f64`; no angle is ever held in `f32`.
+//! Every angle is formed and reduced in `f64`; no angle is ever held in `f32` (only the
+//! reduced argument `|f| ≤ 1/2` quarter turn is, on the `sincos32` path).
 //! For `|c·p| ≤ 2^24` (θ = c·p·ω, `|θ| ≤ 2^24`), the error of one output value is at most:
 //!
 //! | step | absolute error |
 //! | --- | --- |
-//! | `c·p`, then `·ω'`: two roundings | `|θ|·2^−52` ≤ 2^−28 |
+//! | `c·p`, then `·ω'`: two roundings (one where the reduction fuses the product) | `|θ|·2^−52` ≤ 2^−28 |
 //! | ω' = ω·2/π, its own error at most about 6 ulp (see `frequency`) | `|θ|·6·2^−53` ≤ 2^−26.4 |
 //! | reduction to `|f| ≤ 1/2` quarter turn (see `sincos`) | 0 (exact) |
 //! | polynomial, `f64` output / `f32` output | 2^−54.6 / 2^−34 |
 //! | `f32` tables only: 63 rotation steps at most (see `recurrence`) | 2^−44 |
 //! | rounding to the output type, `f64` / `f32` | 2^−53 / 2^−25 |
 //!
-//! Sum for `f32`: below 2^−25 + 2^−26.4 + 2^−28, about 0.38 of the bound 2^−23 (the golden
-//! file's worst is 0.27: mostly the final rounding). For `f64`: about `|θ|·2^−50 + 2^−52`, a
+//! Sum for `f32` on the `f64` polynomials: below 2^−25 + 2^−26.4 + 2^−28, about 0.38 of the
+//! bound 2^−23. `f32` rows on fused lanes (`sincos32`: `f` rounded to `f32`, polynomials in
+//! `f32`) have their own budget there: at most 0.66 (sin) and 0.71 (cos) of 2^−23; the golden
+//! file's worst is 0.45 (interleaved), 0.39 (split), against 0.25 for `f32` tables, which step
+//! from anchors evaluated in `f64`. For `f64`: about `|θ|·2^−50 + 2^−52`, a
 //! quarter of the bound 2^−48·(1 + |θ|) or less (golden worst: 0.13 of it). Beyond `|c·p| = 2^24` the first
 //! two lines grow in proportion to `|θ|`; rows with `|c·p| > 2^30` go through the core, as do
 //! encodings whose ω leave the normal range (`(n − 1)·ln b / D > 700`) or with more than 2^27
@@ -42,8 +48,10 @@ mod dispatch;
 mod frequency;
 mod kernel;
 mod lanes;
+mod lanes32;
 mod recurrence;
 mod sincos;
+mod sincos32;
 mod stream;
 
 use posenc_core::{Element, Encoding, RowMut};

@@ -1,0 +1,169 @@
+//! Eight `f32` lanes: the few operations the `f32` polynomials of `sincos32` need, for
+//! `wide`'s `f32x8` and, on x86-64, for AVX2+FMA registers chosen at run time. A pair of
+//! four-lane `f64` vectors narrows to one of these (`Lanes::narrow`).
+//!
+//! Integer operations act on the lanes' bits, as the quadrant fix-up needs them to read
+//! `k mod 4`.
+
+use core::ops::{Add, Mul};
+
+use wide::{f32x8, u32x8};
+
+/// Eight `f32` lanes.
+pub(crate) trait Lanes32: Copy + Add<Output = Self> + Mul<Output = Self> {
+    fn splat(x: f32) -> Self;
+    /// `self·a + b`, fused (the lanes of the `Lanes` that hand these out always fuse).
+    fn mul_add(self, a: Self, b: Self) -> Self;
+    /// The lanes of `if_odd` where the integer held in the low bits of `bits` is odd, else
+    /// those of `if_even`.
+    fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self;
+    fn splat_bits(bits: u32) -> Self;
+    fn and(self, other: Self) -> Self;
+    fn xor(self, other: Self) -> Self;
+    /// Lane-wise left shift of the bits.
+    fn shl_bits<const N: i32>(self) -> Self;
+    fn store(self, out: &mut [f32; 8]);
+    /// Writes `[s0, c0, s1, c1, …, s7, c7]`.
+    fn store_interleaved(sin: Self, cos: Self, out: &mut [f32; 16]);
+}
+
+impl Lanes32 for f32x8 {
+    #[inline(always)]
+    fn splat(x: f32) -> Self {
+        f32x8::splat(x)
+    }
+    #[inline(always)]
+    fn mul_add(self, a: Self, b: Self) -> Self {
+        f32x8::mul_add(self, a, b)
+    }
+    #[inline(always)]
+    fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
+        let odd = u32x8::ZERO - (bits.to_bits() & u32x8::ONE); // all ones where odd
+        odd.select(if_odd, if_even)
+    }
+    #[inline(always)]
+    fn splat_bits(bits: u32) -> Self {
+        f32x8::from_bits(u32x8::splat(bits))
+    }
+    #[inline(always)]
+    fn and(self, other: Self) -> Self {
+        self & other
+    }
+    #[inline(always)]
+    fn xor(self, other: Self) -> Self {
+        self ^ other
+    }
+    #[inline(always)]
+    fn shl_bits<const N: i32>(self) -> Self {
+        f32x8::from_bits(self.to_bits() << N as u32)
+    }
+    #[inline(always)]
+    fn store(self, out: &mut [f32; 8]) {
+        *out = self.to_array();
+    }
+    #[inline(always)]
+    fn store_interleaved(sin: Self, cos: Self, out: &mut [f32; 16]) {
+        let (s, c) = (sin.to_array(), cos.to_array());
+        for (pair, (s, c)) in out.chunks_exact_mut(2).zip(s.into_iter().zip(c)) {
+            pair[0] = s;
+            pair[1] = c;
+        }
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
+pub(crate) use avx2::Avx2x8;
+
+#[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
+mod avx2 {
+    //! AVX2+FMA lanes of `f32`. As for `lanes::Avx2`, a value of [`Avx2x8`] is only ever made
+    //! inside a function compiled with `#[target_feature(enable = "avx2,fma")]`, which
+    //! `dispatch` calls only after CPUID said the CPU and the OS support both; that is the
+    //! safety argument of every `unsafe` below.
+
+    use core::arch::x86_64::*;
+    use core::ops::{Add, Mul};
+
+    use super::Lanes32;
+
+    #[derive(Debug, Clone, Copy)]
+    #[repr(transparent)]
+    pub(crate) struct Avx2x8(pub(crate) __m256);
+
+    impl Add for Avx2x8 {
+        type Output = Self;
+        #[inline(always)]
+        fn add(self, other: Self) -> Self {
+            // SAFETY: AVX is present wherever an Avx2x8 value exists (module docs).
+            Avx2x8(unsafe { _mm256_add_ps(self.0, other.0) })
+        }
+    }
+    impl Mul for Avx2x8 {
+        type Output = Self;
+        #[inline(always)]
+        fn mul(self, other: Self) -> Self {
+            // SAFETY: as for `add`.
+            Avx2x8(unsafe { _mm256_mul_ps(self.0, other.0) })
+        }
+    }
+
+    impl Lanes32 for Avx2x8 {
+        #[inline(always)]
+        fn splat(x: f32) -> Self {
+            // SAFETY: as for `add`.
+            Avx2x8(unsafe { _mm256_set1_ps(x) })
+        }
+        #[inline(always)]
+        fn mul_add(self, a: Self, b: Self) -> Self {
+            // SAFETY: FMA is present wherever an Avx2x8 value exists (module docs).
+            Avx2x8(unsafe { _mm256_fmadd_ps(self.0, a.0, b.0) })
+        }
+        #[inline(always)]
+        fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
+            // blendv reads each lane's sign bit: move bit 0 there.
+            let odd = bits.shl_bits::<31>();
+            // SAFETY: as for `add`.
+            Avx2x8(unsafe { _mm256_blendv_ps(if_even.0, if_odd.0, odd.0) })
+        }
+        #[inline(always)]
+        fn splat_bits(bits: u32) -> Self {
+            // SAFETY: as for `add`.
+            Avx2x8(unsafe { _mm256_castsi256_ps(_mm256_set1_epi32(bits as i32)) })
+        }
+        #[inline(always)]
+        fn and(self, other: Self) -> Self {
+            // SAFETY: as for `add`.
+            Avx2x8(unsafe { _mm256_and_ps(self.0, other.0) })
+        }
+        #[inline(always)]
+        fn xor(self, other: Self) -> Self {
+            // SAFETY: as for `add`.
+            Avx2x8(unsafe { _mm256_xor_ps(self.0, other.0) })
+        }
+        #[inline(always)]
+        fn shl_bits<const N: i32>(self) -> Self {
+            // SAFETY: AVX2 is present wherever an Avx2x8 value exists (module docs).
+            Avx2x8(unsafe {
+                _mm256_castsi256_ps(_mm256_slli_epi32::<N>(_mm256_castps_si256(self.0)))
+            })
+        }
+        #[inline(always)]
+        fn store(self, out: &mut [f32; 8]) {
+            // SAFETY: as for `add`; the pointer is to eight writable f32.
+            unsafe { _mm256_storeu_ps(out.as_mut_ptr(), self.0) }
+        }
+        #[inline(always)]
+        fn store_interleaved(sin: Self, cos: Self, out: &mut [f32; 16]) {
+            // SAFETY: as for `add`; the pointers are to sixteen writable f32.
+            unsafe {
+                let low = _mm256_unpacklo_ps(sin.0, cos.0); // s0 c0 s1 c1 | s4 c4 s5 c5
+                let high = _mm256_unpackhi_ps(sin.0, cos.0); // s2 c2 s3 c3 | s6 c6 s7 c7
+                _mm256_storeu_ps(out.as_mut_ptr(), _mm256_permute2f128_ps::<0x20>(low, high));
+                _mm256_storeu_ps(
+                    out.as_mut_ptr().add(8),
+                    _mm256_permute2f128_ps::<0x31>(low, high),
+                );
+            }
+        }
+    }
+}
