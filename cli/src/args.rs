@@ -113,7 +113,7 @@ pub(crate) struct RowArgs {
 
 /// The element type written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Dtype {
+pub enum Dtype {
     /// 32-bit floats (NumPy `<f4`).
     F32,
     /// 64-bit floats (NumPy `<f8`).

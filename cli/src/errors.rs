@@ -8,7 +8,7 @@ use posenc_parallel::Error as EncodingError;
 
 /// Everything that can stop a command. `Display` is one line that names the problem.
 #[derive(Debug)]
-pub(crate) enum CliError {
+pub enum CliError {
     /// The library refused the configuration, a position or a size.
     Encoding(EncodingError),
     /// A file or stream operation failed; `context` says which and on what path.

@@ -7,7 +7,7 @@
 //! `read_exact`, which keeps multi-GiB tables at the speed of the disk.
 //!
 //! Before `npyz` sees a header this module bounds it: at most [`MAX_HEADER_BYTES`], brackets
-//! nested at most [`MAX_NESTING`] deep, and a shape whose element count fits in `u64`, so that
+//! nested at most `MAX_NESTING` (8) deep, and a shape whose element count fits in `u64`, so that
 //! no file can make the parser allocate without bound, recurse deeply, or overflow.
 
 use std::io::{Cursor, Read, Write};
@@ -16,7 +16,7 @@ use npyz::{DType, Endianness, Order, TypeChar, WriteOptions, WriterBuilder};
 use posenc_core::Row;
 use posenc_parallel::Element;
 
-use crate::args::Dtype;
+use crate::Dtype;
 use crate::errors::CliError;
 
 /// The magic string that opens every `.npy` file.
@@ -24,7 +24,7 @@ const MAGIC: &[u8; 6] = b"\x93NUMPY";
 
 /// The longest header accepted when reading. NumPy's own headers for any 2-D or 3-D float
 /// array are under 128 bytes; it refuses headers over 10 000 bytes unless told otherwise.
-pub(crate) const MAX_HEADER_BYTES: usize = 1 << 16;
+pub const MAX_HEADER_BYTES: usize = 1 << 16;
 
 /// The deepest nesting of brackets in a header's dict accepted when reading (NumPy's are 2).
 const MAX_NESTING: usize = 8;
@@ -75,22 +75,22 @@ pub(crate) fn le_bytes<'a, T: Element>(block: &'a [T], scratch: &'a mut Vec<u8>)
 
 /// What a `.npy` file's header says, once it is known to hold a table of floats.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct NpyTable {
+pub struct NpyTable {
     /// `f32` or `f64`.
-    pub(crate) dtype: Dtype,
+    pub dtype: Dtype,
     /// True for `>f4`/`>f8` (big-endian data).
-    pub(crate) big_endian: bool,
+    pub big_endian: bool,
     /// The shape as written.
-    pub(crate) shape: Vec<u64>,
+    pub shape: Vec<u64>,
     /// The number of rows (the product of all but the last dimension).
-    pub(crate) rows: u64,
+    pub rows: u64,
     /// The number of columns (the last dimension).
-    pub(crate) d_model: usize,
+    pub d_model: usize,
 }
 
 impl NpyTable {
     /// Bytes per value.
-    pub(crate) fn value_bytes(&self) -> usize {
+    pub fn value_bytes(&self) -> usize {
         match self.dtype {
             Dtype::F32 => 4,
             Dtype::F64 => 8,
@@ -98,13 +98,13 @@ impl NpyTable {
     }
 
     /// NumPy's name of the file's dtype.
-    pub(crate) fn descr(&self) -> String {
+    pub fn descr(&self) -> String {
         let order = if self.big_endian { '>' } else { '<' };
         format!("{order}f{}", self.value_bytes())
     }
 
     /// Decodes a block of the file's data bytes into `f64` values (exact: widening).
-    pub(crate) fn decode(&self, bytes: &[u8], out: &mut Vec<f64>) {
+    pub fn decode(&self, bytes: &[u8], out: &mut Vec<f64>) {
         out.clear();
         match (self.dtype, self.big_endian) {
             (Dtype::F32, false) => out.extend(
@@ -134,8 +134,18 @@ impl NpyTable {
 ///
 /// Accepted: dtype float32 or float64 of either byte order, C order, and a shape
 /// `(rows, d)`, `(rows, 1, d)` or `(1, rows, d)` (PyTorch's positional-encoding buffers).
-/// `name` is the file's name for messages.
-pub(crate) fn read_header(file: &mut impl Read, name: &str) -> Result<NpyTable, CliError> {
+/// `name` is the file's name for messages. At most 8 + 4 + [`MAX_HEADER_BYTES`] bytes are
+/// read, so any reader (an endless one too) gives a bounded allocation.
+///
+/// ```
+/// let text = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }\n";
+/// let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+/// bytes.extend((text.len() as u16).to_le_bytes());
+/// bytes.extend(text.as_bytes());
+/// let table = posenc_cli::npy::read_header(&mut &bytes[..], "pe.npy").unwrap();
+/// assert_eq!((table.rows, table.d_model, table.dtype), (3, 4, posenc_cli::Dtype::F32));
+/// ```
+pub fn read_header(file: &mut impl Read, name: &str) -> Result<NpyTable, CliError> {
     let bad = |why: String| CliError::invalid(format!("{name}: {why}"));
     let header = read_bounded_header(file).map_err(bad)?;
     let mut cursor = Cursor::new(&header[..]);

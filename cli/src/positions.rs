@@ -19,8 +19,14 @@ pub(crate) fn parse(value: &str) -> Result<Vec<f64>, CliError> {
     Ok(positions)
 }
 
-/// `-1.5,0,2`: items separated by commas, spaces around them allowed.
-fn parse_list(list: &str) -> Result<Vec<f64>, CliError> {
+/// `-1.5,0,2`: items separated by commas, spaces around them allowed; every item must be a
+/// finite number. (An empty string is one empty item, an error.)
+///
+/// ```
+/// assert_eq!(posenc_cli::positions::parse_list(" -1.5, 0,2").unwrap(), [-1.5, 0.0, 2.0]);
+/// assert!(posenc_cli::positions::parse_list("1,nan").is_err());
+/// ```
+pub fn parse_list(list: &str) -> Result<Vec<f64>, CliError> {
     list.split(',')
         .enumerate()
         .map(|(index, item)| {

@@ -1,0 +1,66 @@
+//! The command line parsed and its encoding validated without running anything: what fuzz
+//! targets and tests call instead of the whole command.
+
+use std::ffi::OsString;
+
+use clap::Parser;
+use posenc_parallel::Encoding;
+
+use crate::args::{Cli, Command, EncodingArgs, PlotCommand};
+use crate::errors::CliError;
+
+/// What a command line asks for, as far as it is known before any file is touched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedArgs {
+    /// The subcommand: `table`, `check`, `plot heatmap` or `plot decay`.
+    pub subcommand: &'static str,
+    /// The validated encoding; `None` for `check` without `--d-model`, whose width comes from
+    /// the file.
+    pub encoding: Option<Encoding>,
+}
+
+/// Parses `argv` (program name first, as [`std::env::args_os`] gives it) the way `posenc`
+/// does and validates the encoding it describes, returning the error instead of exiting.
+///
+/// Usage errors, and also `--help` and `--version`, are [`CliError::Invalid`] holding the
+/// first line of clap's text. Nothing is read or written: `--positions @FILE` is not opened
+/// and no thread pool is started.
+///
+/// ```
+/// let parsed = posenc_cli::parse_args(["posenc", "table", "--d-model", "64"]).unwrap();
+/// assert_eq!(parsed.subcommand, "table");
+/// assert_eq!(parsed.encoding.unwrap().d_model(), 64);
+///
+/// let err = posenc_cli::parse_args(["posenc", "table", "--base", "1"]).unwrap_err();
+/// assert!(!err.to_string().contains('\n'));
+/// ```
+pub fn parse_args<I, T>(argv: I) -> Result<ParsedArgs, CliError>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(argv).map_err(|e| {
+        let text = e.to_string();
+        let first = text
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .unwrap_or("invalid arguments");
+        CliError::invalid(first.trim_start_matches("error: ").to_owned())
+    })?;
+    let (subcommand, encoding, d_model): (_, &EncodingArgs, _) = match &cli.command {
+        Command::Table(args) => ("table", &args.encoding, Some(args.d_model)),
+        Command::Check(args) => ("check", &args.encoding, args.d_model),
+        Command::Plot(PlotCommand::Heatmap(args)) => {
+            ("plot heatmap", &args.encoding, Some(args.d_model))
+        }
+        Command::Plot(PlotCommand::Decay(args)) => {
+            ("plot decay", &args.encoding, Some(args.d_model))
+        }
+    };
+    let encoding = d_model.map(|d| encoding.encoding(d)).transpose()?;
+    Ok(ParsedArgs {
+        subcommand,
+        encoding,
+    })
+}

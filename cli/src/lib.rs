@@ -1,0 +1,110 @@
+//! # posenc-cli: the command line of posenc, as a library
+//!
+//! Sinusoidal positional-encoding tables for a model, checks of tables made by other code,
+//! and pictures of the encoding:
+//!
+//! ```text
+//! posenc table --d-model 512 --max-len 5000 --out pe.npy     # PyTorch tutorial's table
+//! posenc table --preset whisper --d-model 384 --max-len 1500 --format csv --out pe.csv
+//! posenc check their_pe.npy --tolerance 1e-6                  # how far off is it?
+//! posenc plot heatmap --out heatmap.png
+//! posenc plot decay --out decay.png
+//! ```
+//!
+//! Every failure is one `error: ...` line on stderr and exit status 2; `check` exits with 1
+//! when the table is further from the exact values than `--tolerance`.
+//!
+//! The `posenc` binary is [`run_command_line`]; the parsers are public so that fuzz targets
+//! and tests can reach them without a process: [`parse_args`] (argv to a validated
+//! encoding), [`npy::read_header`] (a `.npy` header from any reader) and
+//! [`positions::parse_list`] (the `--positions` list).
+#![deny(missing_docs)]
+
+mod args;
+mod check;
+mod config;
+mod errors;
+mod job;
+pub mod npy;
+mod output;
+mod plot;
+pub mod positions;
+mod progress;
+mod report;
+mod rows;
+mod table;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use crate::args::Dtype;
+use crate::args::{Cli, Command, PlotCommand};
+use crate::check::Outcome;
+pub use crate::errors::CliError;
+pub use crate::job::{ParsedArgs, parse_args};
+
+/// Exit status when `check` finds an error above `--tolerance`.
+const EXIT_ABOVE_TOLERANCE: u8 = 1;
+/// Exit status for bad input and every other error (as clap's own usage errors).
+const EXIT_ERROR: u8 = 2;
+/// Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// The whole `posenc` command: parses the process's arguments (printing help or a usage
+/// error and exiting as clap does), runs the subcommand and returns the exit status.
+///
+/// Installs a panic hook and a Ctrl-C handler, so it is meant to be called once, from `main`.
+pub fn run_command_line() -> ExitCode {
+    install_panic_hook();
+    progress::install_interrupt_handler();
+    let cli = Cli::parse();
+    match run(&cli.command) {
+        Ok(Outcome::Pass) => ExitCode::SUCCESS,
+        Ok(Outcome::AboveTolerance) => ExitCode::from(EXIT_ABOVE_TOLERANCE),
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            let line = e.to_string().replace(['\n', '\r'], " ");
+            // Nothing more can be done if stderr itself is closed.
+            let _ = writeln!(std::io::stderr(), "error: {line}");
+            match e {
+                CliError::Interrupted => ExitCode::from(EXIT_INTERRUPTED),
+                _ => ExitCode::from(EXIT_ERROR),
+            }
+        }
+    }
+}
+
+/// Runs one subcommand.
+fn run(command: &Command) -> Result<Outcome, CliError> {
+    match command {
+        Command::Table(args) => table::run(args).map(|()| Outcome::Pass),
+        Command::Check(args) => check::run(args),
+        Command::Plot(PlotCommand::Heatmap(args)) => {
+            plot::heatmap::run(args).map(|()| Outcome::Pass)
+        }
+        Command::Plot(PlotCommand::Decay(args)) => plot::decay::run(args).map(|()| Outcome::Pass),
+    }
+}
+
+/// A panic is a bug in posenc; it is still reported as one `error:` line, without a backtrace.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: internal error (a bug in posenc, please report it): {}{place}",
+            message.replace('\n', " ")
+        );
+    }));
+}
