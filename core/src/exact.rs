@@ -31,6 +31,15 @@ pub(crate) fn two_prod(a: f64, b: f64) -> (f64, f64) {
     (hi, lo)
 }
 
+/// `(ah + al) / (bh + bl)` as a pair, to about 2^−100 relative.
+#[inline]
+pub(crate) fn div_dd((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
+    let q1 = ah / bh;
+    let (p, pe) = two_prod(q1, bh);
+    let remainder = (((ah - p) - pe) + al) - q1 * bl;
+    two_sum(q1, remainder / bh)
+}
+
 /// `a + b = hi + lo` exactly, where `hi` is the rounded sum (Knuth).
 #[inline]
 pub(crate) fn two_sum(a: f64, b: f64) -> (f64, f64) {
@@ -63,5 +72,13 @@ mod tests {
     fn huge_products_keep_no_low_part() {
         assert_eq!(two_prod(1e301, 3.0), (3e301, 0.0));
         assert_eq!(two_prod(1e200, 1e200), (f64::INFINITY, 0.0));
+    }
+
+    #[test]
+    fn div_dd_recovers_a_third() {
+        let (hi, lo) = div_dd((1.0, 0.0), (3.0, 0.0));
+        assert_eq!(hi, 1.0 / 3.0);
+        // 1/3 − hi is exactly (1 − 3·hi)/3, and 1 − 3·hi = 2^−54 here.
+        assert_eq!(lo, libm::ldexp(1.0, -54) / 3.0);
     }
 }

@@ -4,8 +4,9 @@
 //! round it by up to `|x|·2^−53` (`|x|` reaches 16 at b = 10^7), which `exp` passes on as a
 //! relative error of ω and so of θ. Instead `L` is kept as a double-double `L = a1 + a2 + l2`
 //! with `a1`, `a2` of 26 bits each, so that `i·a1` and `i·a2` are exact for every `i < 2^27`;
-//! `ln b` itself is formed as `e·ln 2 + ln m` (`b = m·2^e`, `m ∈ [√½, √2)`), whose only error is
-//! `libm`'s sub-ulp `log` of a number below 0.35, an absolute 2^−54.
+//! `L` comes from the encoding, which forms it once ([`Encoding::ln_base_per_denominator`]):
+//! `ln b` as `e·ln 2 + ln m` (`b = m·2^e`, `m ∈ [√½, √2)`), whose only error is `libm`'s
+//! sub-ulp `log` of a number below 0.35, an absolute 2^−54, divided by the exact `D`.
 //!
 //! `exp(−x) = 2^−k·exp(−r)` with `k = round(x/ln 2)`, `r = x − k·ln 2` (ln 2 in two parts, the
 //! first of 32 bits so `k·LN2_1` is exact), `|r| ≤ ln 2 / 2`; `exp(−r)` is Taylor's polynomial
@@ -28,8 +29,8 @@
 use core::mem::MaybeUninit;
 
 use super::lanes::Lanes;
-use crate::exact::{div_dd, split, two_sum};
-use posenc_core::{Encoding, Layout};
+use crate::exact::split;
+use posenc_core::Encoding;
 
 /// Above this exponent `ω = e^−x` would leave the normal range (2^−k is built from its bits):
 /// such encodings (a tiny D from a large shift) take the portable path.
@@ -160,16 +161,9 @@ impl Exponent {
                 last: 0.0,
             });
         }
-        let d = enc.d_model();
-        let half = match enc.layout() {
-            Layout::Interleaved => d as f64 / 2.0,
-            Layout::SplitSinCos | Layout::SplitCosSin => (d / 2) as f64,
-        };
-        let denominator = two_sum(half, -enc.shift());
-        if !(denominator.0 > 0.0 && denominator.0 < 1e270) {
-            return None;
-        }
-        let (l1, l2) = div_dd(ln_dd(enc.base()), denominator);
+        // Computed once with the encoding rather than on every call (a `log` and a division);
+        // `(∞, 0)` where D ≤ 0, D is tiny or huge, which the test below turns away.
+        let (l1, l2) = enc.ln_base_per_denominator();
         let last = (n - 1) as f64;
         if !(last * l1 <= MAX_EXPONENT && l2.is_finite()) {
             return None;
@@ -209,17 +203,6 @@ impl Exponent {
         let scale = bias.sub_bits(rounded).shl_bits::<52>();
         exp_u * scale
     }
-}
-
-/// `ln b` as a pair `hi + lo`, with an absolute error of about 2^−54.
-fn ln_dd(b: f64) -> (f64, f64) {
-    let (mut m, mut e) = libm::frexp(b);
-    if m < core::f64::consts::FRAC_1_SQRT_2 {
-        m *= 2.0;
-        e -= 1;
-    }
-    let e = f64::from(e);
-    two_sum(e * LN2_1, e * LN2_2 + libm::log(m))
 }
 
 #[cfg(test)]
