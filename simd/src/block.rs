@@ -12,13 +12,21 @@ pub fn row_position(start: f64, k: u64) -> f64 {
     start + k as f64
 }
 
-/// Checks a block of `len` values starting at row `first_row`; returns its number of rows.
-pub(crate) fn check(
-    enc: &Encoding,
-    start: f64,
-    first_row: u64,
-    len: usize,
-) -> Result<usize, Error> {
+/// Checks a block of `len` values starting at row `first_row` of the table at `start`, as
+/// [`encode_rows`](crate::encode_rows) and [`add_rows`](crate::add_rows) do before writing;
+/// returns its number of rows. Callers that split a block (the parallel crate) validate the
+/// whole call with it once, so they report exactly the sequential call's error.
+///
+/// ```
+/// let enc = posenc_simd::Encoding::new(4)?;
+/// assert_eq!(posenc_simd::check_block(&enc, 0.0, 10, 8), Ok(2));
+/// assert!(posenc_simd::check_block(&enc, 0.0, u64::MAX, 8).is_err());
+/// # Ok::<(), posenc_simd::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`encode_rows`](crate::encode_rows).
+pub fn check_block(enc: &Encoding, start: f64, first_row: u64, len: usize) -> Result<usize, Error> {
     let d = enc.d_model();
     if !len.is_multiple_of(d) {
         return Err(Error::NotWholeRows { len, d_model: d });
@@ -44,8 +52,14 @@ pub(crate) fn check(
     Ok(rows)
 }
 
-/// Checks an explicit list of positions against an output of `len` values.
-pub(crate) fn check_positions(enc: &Encoding, positions: &[f64], len: usize) -> Result<(), Error> {
+/// Checks an explicit list of positions against an output of `len` values, as
+/// [`encode_positions`](crate::encode_positions) does: the length first, then the first bad
+/// position.
+///
+/// # Errors
+/// [`Error::SizeOverflow`], [`Error::BufferLength`], [`Error::NonFinitePosition`],
+/// [`Error::AngleOverflow`].
+pub fn check_positions(enc: &Encoding, positions: &[f64], len: usize) -> Result<(), Error> {
     let expected = positions
         .len()
         .checked_mul(enc.d_model())

@@ -71,7 +71,7 @@ use vector as backend;
 
 pub use posenc_core::{Column, Element, Encoding, Error, Layout, Preset};
 
-pub use block::row_position;
+pub use block::{check_block, check_positions, row_position};
 
 /// The path the crate-root functions take in this build on this machine: `"portable"` with the
 /// `scalar-math` feature, otherwise the vector path and the instruction set it runs on.
@@ -131,7 +131,7 @@ pub fn encode_rows<T: Element>(
     first_row: u64,
     out: &mut [T],
 ) -> Result<(), Error> {
-    let rows = block::check(enc, start, first_row, out.len())?;
+    let rows = block::check_block(enc, start, first_row, out.len())?;
     backend::encode_rows(enc, start, first_row, rows, out);
     Ok(())
 }
@@ -149,7 +149,7 @@ pub fn add_rows<T: Element>(
     first_row: u64,
     inout: &mut [T],
 ) -> Result<(), Error> {
-    let rows = block::check(enc, start, first_row, inout.len())?;
+    let rows = block::check_block(enc, start, first_row, inout.len())?;
     backend::add_rows(enc, start, first_row, rows, inout);
     Ok(())
 }

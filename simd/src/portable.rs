@@ -42,7 +42,7 @@ pub fn encode_rows<T: Element>(
     first_row: u64,
     out: &mut [T],
 ) -> Result<(), Error> {
-    let rows = block::check(enc, start, first_row, out.len())?;
+    let rows = block::check_block(enc, start, first_row, out.len())?;
     scalar::encode_rows(enc, start, first_row, rows, out);
     Ok(())
 }
@@ -57,7 +57,7 @@ pub fn add_rows<T: Element>(
     first_row: u64,
     inout: &mut [T],
 ) -> Result<(), Error> {
-    let rows = block::check(enc, start, first_row, inout.len())?;
+    let rows = block::check_block(enc, start, first_row, inout.len())?;
     scalar::add_rows(enc, start, first_row, rows, inout);
     Ok(())
 }
