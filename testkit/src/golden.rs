@@ -1,4 +1,8 @@
-//! The golden file `shared/golden/vectors.csv`: exact values at 60 digits, one a row.
+//! The golden file `vectors.csv`: exact values at 60 digits, one a row.
+//!
+//! The repository keeps byte-identical copies of the SPEC's golden files in `testkit/golden/`,
+//! so that a clone alone passes its tests; `tests/golden_copies.rs` checks them against
+//! `../shared/golden` wherever that folder exists.
 
 use std::path::PathBuf;
 
@@ -26,14 +30,20 @@ pub struct GoldenRow {
     pub exact: f64,
 }
 
-/// Where the golden file is: `$POSENC_GOLDEN` if set, else `shared/golden/vectors.csv` beside
-/// the checkout (`../shared` from the workspace root), as CI lays it out.
+/// The folder of the repository's copies of the golden files, `testkit/golden`.
+#[must_use]
+pub fn folder() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("golden")
+}
+
+/// Where the encoding's golden file is: `$POSENC_GOLDEN` if set, else the repository's copy
+/// `testkit/golden/vectors.csv`.
 #[must_use]
 pub fn path() -> PathBuf {
     if let Some(path) = std::env::var_os("POSENC_GOLDEN") {
         return PathBuf::from(path);
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/golden/vectors.csv")
+    folder().join("vectors.csv")
 }
 
 /// Every row of the golden file.
