@@ -99,7 +99,6 @@ fn compare(
     let mut found = Vec::new();
     let mut exact: Vec<f64> = Vec::new();
     for (first, count) in blocks(table.rows, block_rows(d * 8)) {
-        progress::check_interrupt()?;
         bytes.resize(count * d * table.value_bytes(), 0);
         reader.read_exact(&mut bytes).map_err(|e| {
             if e.kind() == std::io::ErrorKind::UnexpectedEof {
