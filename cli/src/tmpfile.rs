@@ -5,7 +5,9 @@
 //! written: if the process is killed (SIGKILL, the OOM killer) or the machine loses power, the
 //! kernel frees it and nothing is left in the folder. At the end it is linked under a
 //! temporary name (`linkat` of `/proc/self/fd/N`) and renamed over the target in one step,
-//! so the target is either the previous file or the whole new one. Elsewhere (other systems,
+//! so the target is either the previous file or the whole new one (a SIGKILL in the instant
+//! between the link and the rename leaves the complete file under its temporary name, which
+//! the next run reports). Elsewhere (other systems,
 //! file systems without `O_TMPFILE`, no `/proc`) it is a named `.NAME.XXXXXX.partial` file
 //! beside the target: errors and termination signals remove it, but a SIGKILL or a power cut
 //! leaves it, and the next run writing the same target reports it (not deleting it: the user
