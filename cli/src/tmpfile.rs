@@ -164,7 +164,7 @@ impl TempFile {
     }
 
     /// True when the file has no name (`O_TMPFILE`).
-    #[cfg(test)]
+    #[cfg(all(test, target_os = "linux"))]
     fn is_unnamed(&self) -> bool {
         matches!(self.kind, Kind::Unnamed)
     }
@@ -192,10 +192,14 @@ impl TempFile {
 
 impl Drop for TempFile {
     fn drop(&mut self) {
-        if let Kind::Named { id, .. } = self.kind {
+        if matches!(self.kind, Kind::Named { .. }) {
             let mut registry = outputs();
-            registry.named.retain(|&(other, _)| other != id);
-            // The `TempPath` removes the file when `kind` is dropped, after this.
+            if let Kind::Named { path, id } = std::mem::replace(&mut self.kind, Kind::Unnamed) {
+                registry.named.retain(|&(other, _)| other != id);
+                // Removed while the lock is held: a signal's ending never finds the file gone
+                // from the registry but still on disk. Already gone is as good as removed.
+                let _ = path.close();
+            }
         }
     }
 }

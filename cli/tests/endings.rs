@@ -269,7 +269,8 @@ fn a_partial_file_left_by_sigkill_is_reported_by_the_next_run() {
     );
 }
 
-/// A `.partial` of another target, or one newer than the run, is not reported.
+/// A stale `.partial` of another target is not reported (nor one newer than the run: the unit
+/// tests of `tmpfile`, since a test cannot make one before the run starts).
 #[test]
 fn only_stale_partial_files_of_the_target_are_reported() {
     let dir = tempfile::tempdir().unwrap();
