@@ -139,6 +139,16 @@ impl Output {
     }
 }
 
+/// Writes a report (`check`'s) to stdout: a failure, a closed pipe included, is an error as
+/// for an [`Output`] on stdout, where `print!` would panic.
+pub(crate) fn print(text: &str) -> Result<(), CliError> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| CliError::io("cannot write stdout", e))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

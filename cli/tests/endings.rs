@@ -359,3 +359,25 @@ fn a_signal_while_writing_stdout_says_it_is_incomplete() {
     );
     drop(stdout);
 }
+
+/// `check` prints a report rather than a file; a closed pipe fails it the same way.
+#[test]
+fn a_closed_pipe_fails_a_check_too() {
+    let dir = tempfile::tempdir().unwrap();
+    common::ok_in(
+        dir.path(),
+        &["table", "-q", "--d-model", "8", "--max-len", "10"],
+    );
+    let mut child = posenc()
+        .current_dir(dir.path())
+        .args(["check", "pe.npy"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+    assert_eq!(stderr, "");
+}
