@@ -14,8 +14,10 @@
 //! Every failure is one `error: ...` line on stderr and exit status 2; `check` exits with 1
 //! when the table is further from the exact values than `--tolerance`. SIGINT, SIGTERM and
 //! SIGHUP end a run with 128 + the signal's number (130, 143, 129) after one `error:` line,
-//! and a closed pipe on stdout with 141 and no message, as for programs that SIGPIPE ends;
-//! no ending leaves a temporary file or a half-written output.
+//! and a closed pipe on stdout with 141 and no message, as for programs that SIGPIPE ends.
+//! An interrupted or killed run leaves the previous file, or none, and no temporary file
+//! (where the file system has no `O_TMPFILE`, a SIGKILL leaves one, which the next run
+//! reports).
 //!
 //! The `posenc` binary is [`run_command_line`]; the parsers are public so that fuzz targets
 //! and tests can reach them without a process: [`parse_args`] (argv to a validated
