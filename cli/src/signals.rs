@@ -2,7 +2,8 @@
 //! systemd, Kubernetes, Slurm) and SIGHUP (a closed terminal or SSH session) remove the
 //! temporary file of every unfinished output, leave existing files as they were, print one line
 //! on stderr and exit with 128 + the signal's number, the status a shell shows for a process
-//! the signal ended.
+//! the signal ended. A signal the process was started with ignored (`nohup`, a background
+//! job's SIGINT) stays ignored.
 //!
 //! The signals are blocked in every thread and taken by a thread of their own (`sigwait`), so
 //! the ending is ordinary code, not a signal handler, and it does not wait for the writers: a
@@ -87,18 +88,30 @@ mod platform {
         }
     }
 
-    /// SIGINT, SIGTERM and SIGHUP as a signal set.
+    /// SIGINT, SIGTERM and SIGHUP as a signal set, less those the process was started with
+    /// ignored: `nohup` ignores SIGHUP, and a shell ignores SIGINT for a background job, and
+    /// taking them would end a run that was meant to survive them.
     fn termination_set() -> libc::sigset_t {
         let mut set = MaybeUninit::<libc::sigset_t>::uninit();
-        // SAFETY: sigemptyset initialises the set it is given; sigaddset then adds valid
-        // signal numbers to the initialised set.
-        unsafe {
-            libc::sigemptyset(set.as_mut_ptr());
-            for (number, _) in SIGNALS {
-                libc::sigaddset(set.as_mut_ptr(), number);
+        // SAFETY: sigemptyset initialises the set it is given.
+        unsafe { libc::sigemptyset(set.as_mut_ptr()) };
+        for (number, _) in SIGNALS {
+            if !is_ignored(number) {
+                // SAFETY: the set is initialised and `number` is a valid signal number.
+                unsafe { libc::sigaddset(set.as_mut_ptr(), number) };
             }
-            set.assume_init()
         }
+        // SAFETY: initialised by sigemptyset above.
+        unsafe { set.assume_init() }
+    }
+
+    /// True when the signal `number`'s action is to be ignored (inherited through exec).
+    fn is_ignored(number: libc::c_int) -> bool {
+        let mut action = MaybeUninit::<libc::sigaction>::uninit();
+        // SAFETY: with a null new action, sigaction only writes the current one into `action`.
+        let asked = unsafe { libc::sigaction(number, std::ptr::null(), action.as_mut_ptr()) };
+        // SAFETY: sigaction succeeded, so it wrote the whole struct.
+        asked == 0 && unsafe { action.assume_init() }.sa_sigaction == libc::SIG_IGN
     }
 
     /// Blocks or unblocks (`how`) the signals of `set` in the calling thread.

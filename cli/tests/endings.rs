@@ -184,6 +184,43 @@ fn a_second_signal_does_not_leave_the_temporary() {
     assert_only_the_original(dir.path());
 }
 
+/// A signal the run was started with ignored (`nohup` ignores SIGHUP) stays ignored: the table
+/// goes on being written, and SIGTERM still ends it.
+#[test]
+fn a_signal_ignored_at_start_stays_ignored() {
+    let dir = folder_with_existing_output();
+    let script = format!(
+        "trap '' HUP && exec '{}' table --d-model 1024 --max-len 1000000",
+        env!("CARGO_BIN_EXE_posenc")
+    );
+    let mut child = std::process::Command::new("sh")
+        .current_dir(dir.path())
+        .args(["-c", &script])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until_writing(&mut child, dir.path());
+    send(&child, libc::SIGHUP);
+    // Still writing: more data arrives after the SIGHUP.
+    let canonical = dir.path().canonicalize().unwrap();
+    let before = bytes_being_written(&child, &canonical).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while bytes_being_written(&child, &canonical).is_none_or(|now| now <= before) {
+        assert!(child.try_wait().unwrap().is_none(), "SIGHUP ended the run");
+        assert!(
+            Instant::now() < deadline,
+            "no more data was written in 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    send(&child, libc::SIGTERM);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{stderr}");
+    assert_only_the_original(dir.path());
+}
+
 /// True when the file system of `dir` offers unnamed temporary files (Linux `O_TMPFILE`).
 fn offers_unnamed_files(dir: &Path) -> bool {
     #[cfg(target_os = "linux")]
