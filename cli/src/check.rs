@@ -14,6 +14,7 @@ use crate::args::CheckArgs;
 use crate::config::describe;
 use crate::errors::CliError;
 use crate::npy::{self, NpyTable};
+use crate::output;
 use crate::progress;
 use crate::report::{Stats, Worst, reference_bound};
 use crate::rows::{Rows, block_rows, blocks};
@@ -27,7 +28,8 @@ pub(crate) enum Outcome {
     AboveTolerance,
 }
 
-/// Runs `posenc check`, printing the report on stdout.
+/// Runs `posenc check`, printing the report on stdout (a closed pipe is an error, as for
+/// `--out -`).
 pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
     if let Some(tolerance) = args.tolerance
         && !(tolerance.is_finite() && tolerance >= 0.0)
@@ -79,9 +81,11 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         )));
     }
 
-    print_header(&name, &table, &enc, &rows, &stats);
-    print!("{}", stats.render());
-    Ok(verdict(args.tolerance, stats.overall.as_ref()))
+    let mut report = header(&name, &table, &enc, &rows, &stats);
+    report.push_str(&stats.render());
+    let outcome = verdict(args.tolerance, stats.overall.as_ref(), &mut report);
+    output::print(&report)?;
+    Ok(outcome)
 }
 
 /// Reads the data block by block and compares it with the encoding.
@@ -99,7 +103,6 @@ fn compare(
     let mut found = Vec::new();
     let mut exact: Vec<f64> = Vec::new();
     for (first, count) in blocks(table.rows, block_rows(d * 8)) {
-        progress::check_interrupt()?;
         bytes.resize(count * d * table.value_bytes(), 0);
         reader.read_exact(&mut bytes).map_err(|e| {
             if e.kind() == std::io::ErrorKind::UnexpectedEof {
@@ -151,19 +154,19 @@ fn worst_in_row(found: &[f64], exact: &[f64]) -> (usize, f64) {
     worst
 }
 
-/// What was checked against what.
-fn print_header(
+/// What was checked against what: the first lines of the report.
+fn header(
     name: &str,
     table: &NpyTable,
     enc: &posenc_parallel::Encoding,
     rows: &Rows,
     stats: &Stats,
-) {
+) -> String {
     let kind = match table.value_bytes() {
         4 => "float32",
         _ => "float64",
     };
-    println!(
+    let checked = format!(
         "checked {name}: {} rows × {} columns of {kind} ({}), shape {}",
         table.rows,
         table.d_model,
@@ -177,24 +180,29 @@ fn print_header(
         }
         Rows::List(list) => format!("{} positions from --positions", list.len()),
     };
-    println!("against the encoding {}; {positions}", describe(enc));
-    println!(
-        "reference: posenc's f64 values, within 2^-48·(1 + |θ|) of exact: {:.1e} or less here",
+    format!(
+        "{checked}\nagainst the encoding {}; {positions}\n\
+         reference: posenc's f64 values, within 2^-48·(1 + |θ|) of exact: {:.1e} or less here\n",
+        describe(enc),
         reference_bound(enc.scale(), stats.max_abs_position)
-    );
+    )
 }
 
-/// Pass or fail against `--tolerance`, with the verdict on stdout.
-fn verdict(tolerance: Option<f64>, worst: Option<&Worst>) -> Outcome {
+/// Pass or fail against `--tolerance`, with the verdict added to the `report`.
+fn verdict(tolerance: Option<f64>, worst: Option<&Worst>, report: &mut String) -> Outcome {
     let Some(tolerance) = tolerance else {
         return Outcome::Pass;
     };
     let error = worst.map_or(0.0, |w| w.error);
     if error <= tolerance {
-        println!("PASS: worst error {error:.3e} is within the tolerance {tolerance:e}");
+        report.push_str(&format!(
+            "PASS: worst error {error:.3e} is within the tolerance {tolerance:e}\n"
+        ));
         Outcome::Pass
     } else {
-        println!("FAIL: worst error {error:.3e} is above the tolerance {tolerance:e}");
+        report.push_str(&format!(
+            "FAIL: worst error {error:.3e} is above the tolerance {tolerance:e}\n"
+        ));
         Outcome::AboveTolerance
     }
 }

@@ -20,8 +20,6 @@ pub enum CliError {
     },
     /// Any other bad input, already phrased as a message.
     Invalid(String),
-    /// The user pressed Ctrl-C; partial output has been removed.
-    Interrupted,
 }
 
 impl CliError {
@@ -43,8 +41,8 @@ impl CliError {
         CliError::Invalid(message.into())
     }
 
-    /// True when this is a write to a closed pipe (`posenc table --out - | head`): not a
-    /// failure the user needs to hear about.
+    /// True when this is a write to a closed pipe (`posenc table --out - | head`): a failure
+    /// told by the exit status alone, as for programs that SIGPIPE ends.
     pub(crate) fn is_broken_pipe(&self) -> bool {
         matches!(self, CliError::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
     }
@@ -56,7 +54,6 @@ impl fmt::Display for CliError {
             CliError::Encoding(e) => write!(f, "{e}"),
             CliError::Io { context, source } => write!(f, "{context}: {source}"),
             CliError::Invalid(message) => f.write_str(message),
-            CliError::Interrupted => f.write_str("interrupted; no output file was written"),
         }
     }
 }

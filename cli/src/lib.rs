@@ -12,7 +12,12 @@
 //! ```
 //!
 //! Every failure is one `error: ...` line on stderr and exit status 2; `check` exits with 1
-//! when the table is further from the exact values than `--tolerance`.
+//! when the table is further from the exact values than `--tolerance`. SIGINT, SIGTERM and
+//! SIGHUP end a run with 128 + the signal's number (130, 143, 129) after one `error:` line,
+//! and a closed pipe on stdout with 141 and no message, as for programs that SIGPIPE ends.
+//! An interrupted or killed run leaves the previous file, or none, and no temporary file
+//! (where the file system has no `O_TMPFILE`, a SIGKILL leaves one, which the next run
+//! reports).
 //!
 //! The `posenc` binary is [`run_command_line`]; the parsers are public so that fuzz targets
 //! and tests can reach them without a process: [`parse_args`] (argv to a validated
@@ -32,7 +37,9 @@ pub mod positions;
 mod progress;
 mod report;
 mod rows;
+mod signals;
 mod table;
+mod tmpfile;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -49,29 +56,30 @@ pub use crate::job::{ParsedArgs, parse_args};
 const EXIT_ABOVE_TOLERANCE: u8 = 1;
 /// Exit status for bad input and every other error (as clap's own usage errors).
 const EXIT_ERROR: u8 = 2;
-/// Exit status after Ctrl-C (128 + SIGINT, as shells report it).
-const EXIT_INTERRUPTED: u8 = 130;
+/// Exit status when stdout is a pipe whose reader has gone (`| head`): 128 + SIGPIPE, what a
+/// shell reports for `cat` or `yes` in the same place, so that `set -o pipefail` treats posenc
+/// like them. No message: the reader stopped on purpose, and those programs say nothing either
+/// (SIGPIPE ends them); but the status is never success, since the output was not delivered.
+const EXIT_BROKEN_PIPE: u8 = 141;
 
 /// The whole `posenc` command: parses the process's arguments (printing help or a usage
 /// error and exiting as clap does), runs the subcommand and returns the exit status.
 ///
-/// Installs a panic hook and a Ctrl-C handler, so it is meant to be called once, from `main`.
+/// Installs a panic hook and the handling of termination signals, so it is meant to be
+/// called once, from `main`, before any other thread is started.
 pub fn run_command_line() -> ExitCode {
+    signals::install();
     install_panic_hook();
-    progress::install_interrupt_handler();
     let cli = Cli::parse();
     match run(&cli.command) {
         Ok(Outcome::Pass) => ExitCode::SUCCESS,
         Ok(Outcome::AboveTolerance) => ExitCode::from(EXIT_ABOVE_TOLERANCE),
-        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::from(EXIT_BROKEN_PIPE),
         Err(e) => {
             let line = e.to_string().replace(['\n', '\r'], " ");
             // Nothing more can be done if stderr itself is closed.
             let _ = writeln!(std::io::stderr(), "error: {line}");
-            match e {
-                CliError::Interrupted => ExitCode::from(EXIT_INTERRUPTED),
-                _ => ExitCode::from(EXIT_ERROR),
-            }
+            ExitCode::from(EXIT_ERROR)
         }
     }
 }

@@ -1,20 +1,21 @@
 //! Where output goes: a file that appears only when complete, or stdout.
 //!
-//! A file is written under a temporary name in the target's directory (so the final rename
+//! A file is written into a temporary file in the target's directory (so the final rename
 //! stays on one file system and is atomic) and renamed over the target by [`Output::finish`].
-//! Until then the target is untouched; if anything fails, or the [`Output`] is dropped
-//! unfinished, the temporary file is deleted.
+//! Until then the target is untouched; if anything fails, the [`Output`] is dropped
+//! unfinished, or a termination signal ends the run ([`crate::signals`]), the temporary file
+//! is deleted. Where the file system allows, it has no name at all until it is complete, so
+//! that not even SIGKILL or a power cut leaves it behind; durability and the fallback are
+//! described in [`crate::tmpfile`].
 //!
-//! The data is not `fsync`ed before the rename: the guarantee is against errors, Ctrl-C and
-//! killed processes, as for NumPy's and PyTorch's own savers, not against power loss, and a
-//! multi-GiB flush would dominate the run time.
+//! A write to stdout that fails, a closed pipe included, is an error like a failed write to a
+//! file: a pipeline is never told that a table was delivered when it was not.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use tempfile::NamedTempFile;
-
 use crate::errors::CliError;
+use crate::tmpfile::{self, TempFile};
 
 /// Capacity of the write buffer: small writes (headers, CSV rows) are gathered, whole blocks
 /// of binary rows go straight through.
@@ -33,7 +34,7 @@ enum Sink {
     /// A temporary file beside `target`.
     File {
         /// The temporary file, deleted on drop unless persisted.
-        temp: BufWriter<NamedTempFile>,
+        temp: BufWriter<TempFile>,
         /// The path it becomes.
         target: PathBuf,
     },
@@ -51,6 +52,7 @@ impl Output {
                     "refusing to write binary data to a terminal: redirect stdout or use --out FILE",
                 ));
             }
+            tmpfile::note_stdout();
             let stdout = BufWriter::with_capacity(BUFFER_BYTES, stdout);
             return Ok(Output::new(Sink::Stdout(stdout)));
         }
@@ -75,17 +77,7 @@ impl Output {
             || "output".into(),
             |name| name.to_string_lossy().into_owned(),
         );
-        let prefix = format!(".{name}.");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".partial");
-        // The finished file gets the permissions of any newly created file (0666 less the
-        // umask), not the 0600 that temporary files are given.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        let temp = builder.tempfile_in(dir).map_err(|e| {
+        let temp = TempFile::create(dir, &name).map_err(|e| {
             CliError::io(
                 format!(
                     "cannot write '{}': no temporary file in '{}'",
@@ -137,7 +129,7 @@ impl Output {
                     .into_inner()
                     .map_err(|e| CliError::io(format!("cannot write {name}"), e.into_error()))?;
                 temp.persist(&target)
-                    .map_err(|e| CliError::io(format!("cannot replace {name}"), e.error))?;
+                    .map_err(|e| CliError::io(format!("cannot replace {name}"), e))?;
             }
             Sink::Stdout(mut out) => out
                 .flush()
@@ -147,11 +139,22 @@ impl Output {
     }
 }
 
+/// Writes a report (`check`'s) to stdout: a failure, a closed pipe included, is an error as
+/// for an [`Output`] on stdout, where `print!` would panic.
+pub(crate) fn print(text: &str) -> Result<(), CliError> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| CliError::io("cannot write stdout", e))
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn entries(dir: &Path) -> Vec<String> {
+    /// The names in `dir`, sorted.
+    pub(crate) fn entries(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -180,7 +183,7 @@ mod tests {
         std::fs::write(&target, b"old").unwrap();
         let mut out = Output::create(&target, true).unwrap();
         out.write_all(&[7; 3 << 20]).unwrap();
-        assert_eq!(entries(dir.path()).len(), 2);
+        assert_eq!(std::fs::read(&target).unwrap(), b"old");
         drop(out);
         assert_eq!(entries(dir.path()), ["t.bin"]);
         assert_eq!(std::fs::read(&target).unwrap(), b"old");

@@ -101,7 +101,6 @@ impl Job<'_> {
         let mut next: Vec<T> = Vec::with_capacity(current.len());
         let mut scratch = Vec::new();
         for (first, count) in pending {
-            progress::check_interrupt()?;
             let (written, filled) = rayon::join(
                 || self.write_block(out, &current, &mut scratch),
                 || {
@@ -114,7 +113,6 @@ impl Job<'_> {
             filled?;
             std::mem::swap(&mut current, &mut next);
         }
-        progress::check_interrupt()?;
         self.write_block(out, &current, &mut scratch)
     }
 
@@ -193,7 +191,7 @@ fn format_name(format: Format) -> &'static str {
 }
 
 /// `1.5 GiB`, `10.0 MiB`, `512 B`.
-fn human_bytes(bytes: u64) -> String {
+pub(crate) fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut value = bytes as f64;
     let mut unit = 0;

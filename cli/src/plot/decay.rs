@@ -111,7 +111,6 @@ fn dot_products(enc: &posenc_parallel::Encoding, rows: &Rows) -> Result<Vec<f64>
     let mut dots = Vec::with_capacity(rows.count() as usize);
     let mut block = Vec::new();
     for (first, count) in blocks(rows.count(), block_rows(d * 8)) {
-        crate::progress::check_interrupt()?;
         block.clear();
         block.resize(count * d, 0.0);
         rows.fill(enc, first, &mut block)?;
