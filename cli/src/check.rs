@@ -16,7 +16,7 @@ use crate::errors::CliError;
 use crate::npy::{self, NpyTable};
 use crate::progress;
 use crate::report::{Stats, Worst, reference_bound};
-use crate::rows::{Rows, block_rows, blocks};
+use crate::rows::{Checked, Rows, block_rows, blocks};
 
 /// How a check ended, when it could be carried out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,15 +50,15 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         )));
     }
     let enc = args.encoding.encoding(table.d_model)?;
-    let rows = Rows::from_flags(args.positions.as_deref(), args.start, table.rows)?;
-    if rows.count() != table.rows {
+    let flags = Rows::from_flags(args.positions.as_deref(), args.start, table.rows)?;
+    if flags.count() != table.rows {
         return Err(CliError::invalid(format!(
             "--positions has {} positions but {name} has {} rows",
-            rows.count(),
+            flags.count(),
             table.rows
         )));
     }
-    rows.validate(&enc)?;
+    let rows = flags.validate(&enc)?;
 
     let data_bytes = (table.rows.saturating_mul(table.d_model as u64))
         .saturating_mul(table.value_bytes() as u64);
@@ -79,7 +79,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         )));
     }
 
-    print_header(&name, &table, &enc, &rows, &stats);
+    print_header(&name, &table, &enc, &flags, &rows, &stats);
     print!("{}", stats.render());
     Ok(verdict(args.tolerance, stats.overall.as_ref()))
 }
@@ -89,7 +89,7 @@ fn compare(
     reader: &mut impl Read,
     table: &NpyTable,
     enc: &posenc_parallel::Encoding,
-    rows: &Rows,
+    rows: &Checked<'_>,
     name: &str,
     bar: &indicatif::ProgressBar,
 ) -> Result<Stats, CliError> {
@@ -115,7 +115,7 @@ fn compare(
         table.decode(&bytes, &mut found);
         exact.clear();
         exact.resize(count * d, 0.0);
-        rows.fill(enc, first, &mut exact)?;
+        rows.fill(first, &mut exact)?;
         let worst_per_row: Vec<(usize, f64)> = found
             .par_chunks(d)
             .zip(exact.par_chunks(d))
@@ -156,7 +156,8 @@ fn print_header(
     name: &str,
     table: &NpyTable,
     enc: &posenc_parallel::Encoding,
-    rows: &Rows,
+    flags: &Rows,
+    rows: &Checked<'_>,
     stats: &Stats,
 ) {
     let kind = match table.value_bytes() {
@@ -170,7 +171,7 @@ fn print_header(
         table.descr(),
         npy::shape_text(&table.shape)
     );
-    let positions = match rows {
+    let positions = match flags {
         _ if rows.count() == 0 => "no rows".to_owned(),
         Rows::Range { start, count } => {
             format!("positions {start} to {}", rows.position(count - 1))

@@ -7,7 +7,7 @@
 
 use core::mem::MaybeUninit;
 
-use posenc_core::{Element, Encoding, Layout, RowMut};
+use posenc_core::{Element, Encoding, Layout, RowMut, Rows};
 
 use super::frequency::{Exponent, Frequencies};
 use super::lanes::Lanes;
@@ -15,7 +15,6 @@ use super::lanes32::Lanes32;
 use super::recurrence;
 use super::sincos::{MAX_ANGLE, sin_cos};
 use super::sincos32;
-use crate::block::row_position;
 use crate::scalar;
 
 /// Pairs per chunk: ω' of this many pairs is made before any row uses it (a stack array of
@@ -86,30 +85,10 @@ impl<'a> Plan<'a> {
     /// `f32` table rows by rotation from anchors (see `recurrence`); periods out of the
     /// vector range are written directly, row by row.
     #[inline(always)]
-    pub(crate) fn table_f32<L: Lanes>(
-        &self,
-        start: f64,
-        first_row: u64,
-        rows: usize,
-        out: &mut [f32],
-    ) {
-        recurrence::table_f32::<L>(
-            self.enc,
-            self.exponent,
-            start,
-            first_row,
-            rows,
-            out,
-            |k, tile| {
-                let tile_rows = tile.len() / self.enc.d_model();
-                self.run::<L, f32>(
-                    Mode::Write,
-                    tile_rows,
-                    |t| row_position(start, k + t as u64),
-                    tile,
-                );
-            },
-        );
+    pub(crate) fn table_f32<L: Lanes>(&self, rows: &Rows<'_>, out: &mut [f32]) {
+        recurrence::table_f32::<L>(self.exponent, rows, out, |chunk, tile| {
+            self.run::<L, f32>(Mode::Write, chunk.len(), |t| chunk.position(t), tile);
+        });
     }
 
     #[inline(always)]

@@ -3,7 +3,7 @@
 //! `φ = c·ω_i`, in `f64`: two multiplications and two FMAs per four pairs instead of a reduction
 //! and two polynomials.
 //!
-//! Anchors: every row whose GLOBAL index `k` is a multiple of [`PERIOD`] is evaluated directly
+//! Anchors: every row whose GLOBAL index `k` is a multiple of `PERIOD` ([`ANCHOR_ROWS`](crate::ANCHOR_ROWS)) is evaluated directly
 //! (the `f64` polynomials), and rows `k+1 … k+PERIOD−1` are stepped from it. A row's bits depend
 //! only on the encoding, `start` and `k` (its anchor is `k − k mod PERIOD`, however the table is
 //! cut into blocks), so tables written in any blocks, by any number of threads, are identical.
@@ -18,16 +18,13 @@
 //! error budget of the direct path (about 0.4 of 2^−23) is unchanged to 2^−40. `f64` output is
 //! never stepped: 64 steps would cost up to 2^−45, more than its bound allows at small angles.
 
-use posenc_core::{Encoding, Layout};
+use posenc_core::{Encoding, Layout, Rows, row_position};
 
 use super::frequency::{Exponent, Frequencies};
 use super::lanes::Lanes;
 use super::sincos::{MAX_ANGLE, sin_cos};
 use super::stream;
-use crate::block::row_position;
-
-/// Rows per anchor.
-pub(crate) const PERIOD: u64 = 64;
+use crate::tuning::{ANCHOR_ROWS as PERIOD, STREAM_BYTES};
 
 /// The recurrence needs row `anchor + j` to be at the anchor's position plus `j`. With the start
 /// and the row index both below this (2^52), `start + k` is rounded by at most half an ulp of
@@ -44,30 +41,29 @@ const CHUNK: usize = 128;
 const CHUNK: usize = 64;
 const VECTORS: usize = CHUNK / 4;
 
-/// Rows `first_row..first_row + rows` of the `f32` table at `start`. Periods whose rows'
-/// angles leave the vector range go through `direct` instead (rows `k..end` into the slice).
+/// The rows of `rows` as an `f32` table into `out` (of their length). Periods whose rows'
+/// angles leave the vector range go through `direct` instead (a sub-range into its slice).
 #[inline(always)]
 pub(crate) fn table_f32<L: Lanes>(
-    enc: &Encoding,
     exponent: Exponent,
-    start: f64,
-    first_row: u64,
-    rows: usize,
+    rows: &Rows<'_>,
     out: &mut [f32],
-    mut direct: impl FnMut(u64, &mut [f32]),
+    mut direct: impl FnMut(&Rows<'_>, &mut [f32]),
 ) {
-    let d = enc.d_model();
+    let enc = rows.encoding();
+    let (d, start, len) = (enc.d_model(), rows.start(), rows.len());
     let freq = Frequencies::<L>::new(exponent);
-    let streaming = rows.saturating_mul(d).saturating_mul(4) >= stream::STREAM_BYTES;
-    // Counted in rows left rather than up to an end index: the block may end on row u64::MAX,
-    // and the index one past it does not exist (found by fuzz/parallel_rows).
-    let mut k = first_row;
-    let mut left = rows as u64;
-    let mut rest = &mut out[..rows * d];
-    while left > 0 {
+    let streaming = len.saturating_mul(d).saturating_mul(4) >= STREAM_BYTES;
+    // Counted in rows of the range rather than up to an end index: the block may end on row
+    // u64::MAX, and the index one past it does not exist (found by fuzz/parallel_rows).
+    let mut done = 0;
+    let mut rest = &mut out[..len * d];
+    while done < len {
+        let k = rows.index(done);
         let anchor = k - k % PERIOD;
-        let count = (PERIOD - (k - anchor)).min(left);
-        let (tile, tail) = rest.split_at_mut(count as usize * d);
+        // At most PERIOD rows: the cast cannot truncate.
+        let count = ((PERIOD - (k - anchor)) as usize).min(len - done);
+        let (tile, tail) = rest.split_at_mut(count * d);
         rest = tail;
         let scaled_anchor = enc.scale() * row_position(start, anchor);
         let scaled_last = enc.scale() * row_position(start, anchor.saturating_add(PERIOD - 1));
@@ -78,16 +74,14 @@ pub(crate) fn table_f32<L: Lanes>(
             let skip = (k - anchor) as usize;
             period::<L>(enc, &freq, scaled_anchor, skip, streaming, tile);
         } else {
-            direct(k, tile);
+            direct(&rows.chunk(done, count), tile);
         }
         if enc.layout() != Layout::Interleaved && !d.is_multiple_of(2) {
             for row in tile.chunks_exact_mut(d) {
                 row[d - 1] = 0.0;
             }
         }
-        left -= count;
-        // Wraps only past the block's last row, after which the loop ends.
-        k = k.wrapping_add(count);
+        done += count;
     }
     if streaming {
         stream::fence();
