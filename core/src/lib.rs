@@ -70,7 +70,7 @@ mod rows;
 pub use element::{Element, Row, RowMut};
 pub use encoding::{DEFAULT_BASE, Encoding, EncodingBuilder};
 pub use error::Error;
-pub use layout::{Column, Layout};
+pub use layout::{Column, Columns, Layout};
 pub use preset::Preset;
 pub use rows::{Positions, Rows, row_position};
 

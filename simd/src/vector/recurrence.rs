@@ -18,7 +18,7 @@
 //! error budget of the direct path (about 0.4 of 2^−23) is unchanged to 2^−40. `f64` output is
 //! never stepped: 64 steps would cost up to 2^−45, more than its bound allows at small angles.
 
-use posenc_core::{Encoding, Layout, Rows, row_position};
+use posenc_core::{Columns, Encoding, Layout, Rows, row_position};
 
 use super::frequency::{Exponent, Frequencies};
 use super::lanes::Lanes;
@@ -78,7 +78,9 @@ pub(crate) fn table_f32<L: Lanes>(
         }
         if enc.layout() != Layout::Interleaved && !d.is_multiple_of(2) {
             for row in tile.chunks_exact_mut(d) {
-                row[d - 1] = 0.0;
+                if let Columns::Split { pad, .. } = enc.layout().columns(row) {
+                    pad.fill(0.0);
+                }
             }
         }
         done += count;
@@ -143,19 +145,13 @@ fn period<L: Lanes>(
                     (sin[v], cos[v]) = (s, c);
                 }
                 for (row, stage) in group.chunks_exact_mut(d).zip(&stage) {
-                    match layout {
-                        Layout::Interleaved => {
-                            let at = 2 * first_pair;
-                            let end = d.min(at + 2 * len);
-                            stream::copy(&mut row[at..end], &stage[..end - at]);
+                    match layout.columns(row).run(first_pair, len) {
+                        Columns::Interleaved(columns) => {
+                            stream::copy(columns, &stage[..columns.len()]);
                         }
-                        Layout::SplitSinCos | Layout::SplitCosSin => {
-                            let (sin_at, cos_at) = split_columns(layout, n, first_pair);
-                            stream::copy(&mut row[sin_at..sin_at + len], &stage[..len]);
-                            stream::copy(
-                                &mut row[cos_at..cos_at + len],
-                                &stage[CHUNK..CHUNK + len],
-                            );
+                        Columns::Split { sin, cos, .. } => {
+                            stream::copy(sin, &stage[..len]);
+                            stream::copy(cos, &stage[CHUNK..CHUNK + len]);
                         }
                     }
                 }
@@ -163,10 +159,46 @@ fn period<L: Lanes>(
             continue;
         }
         for row in tile.chunks_exact_mut(d) {
-            for v in 0..vectors {
-                let pair = first_pair + 4 * v;
-                write(layout, d, n, pair, 4.min(n - pair), sin[v], cos[v], row);
-                (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
+            // Every row steps all `vectors` states: the runs below have exactly that many
+            // pieces (4 pairs each, the last one shorter).
+            // Whole vectors by fixed-size copies (plain stores), then the last, short one.
+            match layout.columns(row).run(first_pair, len) {
+                Columns::Interleaved(columns) => {
+                    let mut whole = columns.chunks_exact_mut(8);
+                    let mut v = 0;
+                    for out in &mut whole {
+                        out.copy_from_slice(&L::interleave_f32(sin[v], cos[v]));
+                        (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
+                        v += 1;
+                    }
+                    let out = whole.into_remainder();
+                    if !out.is_empty() {
+                        let values = L::interleave_f32(sin[v], cos[v]);
+                        out.copy_from_slice(&values[..out.len()]);
+                        (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
+                    }
+                }
+                Columns::Split {
+                    sin: sin_out,
+                    cos: cos_out,
+                    ..
+                } => {
+                    let mut whole = sin_out.chunks_exact_mut(4).zip(cos_out.chunks_exact_mut(4));
+                    let mut v = 0;
+                    for (sin_out, cos_out) in &mut whole {
+                        sin_out.copy_from_slice(&sin[v].to_f32());
+                        cos_out.copy_from_slice(&cos[v].to_f32());
+                        (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
+                        v += 1;
+                    }
+                    let count = len - 4 * v;
+                    if count > 0 {
+                        let at = 4 * v;
+                        sin_out[at..].copy_from_slice(&sin[v].to_f32()[..count]);
+                        cos_out[at..].copy_from_slice(&cos[v].to_f32()[..count]);
+                        (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
+                    }
+                }
             }
         }
     }
@@ -187,16 +219,6 @@ fn stage_vector<L: Lanes>(layout: Layout, v: usize, sin: L, cos: L, stage: &mut 
     }
 }
 
-/// Where the sines and the cosines of pair `pair` go in a split layout.
-#[inline(always)]
-fn split_columns(layout: Layout, n: usize, pair: usize) -> (usize, usize) {
-    if layout == Layout::SplitSinCos {
-        (pair, n + pair)
-    } else {
-        (n + pair, pair)
-    }
-}
-
 /// R(φ) applied to `(sin θ, cos θ)`.
 #[inline(always)]
 fn step<L: Lanes>(sin: L, cos: L, sin_step: L, cos_step: L) -> (L, L) {
@@ -204,36 +226,4 @@ fn step<L: Lanes>(sin: L, cos: L, sin_step: L, cos_step: L) -> (L, L) {
         sin.mul_add(cos_step, cos * sin_step),
         sin.mul_neg_add(sin_step, cos * cos_step),
     )
-}
-
-/// Writes pairs `pair..pair + count` (count ≤ 4) of one row.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn write<L: Lanes>(
-    layout: Layout,
-    d: usize,
-    n: usize,
-    pair: usize,
-    count: usize,
-    sin: L,
-    cos: L,
-    row: &mut [f32],
-) {
-    match layout {
-        Layout::Interleaved => {
-            let at = 2 * pair;
-            if count == 4 && at + 8 <= d {
-                row[at..at + 8].copy_from_slice(&L::interleave_f32(sin, cos));
-            } else {
-                let values = L::interleave_f32(sin, cos);
-                let end = d.min(at + 2 * count);
-                row[at..end].copy_from_slice(&values[..end - at]);
-            }
-        }
-        Layout::SplitSinCos | Layout::SplitCosSin => {
-            let (sin_at, cos_at) = split_columns(layout, n, pair);
-            row[sin_at..sin_at + count].copy_from_slice(&sin.to_f32()[..count]);
-            row[cos_at..cos_at + count].copy_from_slice(&cos.to_f32()[..count]);
-        }
-    }
 }
