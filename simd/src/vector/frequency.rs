@@ -89,7 +89,12 @@ impl<L: Lanes> Frequencies<L> {
         let mut fours = [0.0f64; 4];
         (exponent.omega4::<L>(0, 4) * L::splat(core::f64::consts::FRAC_2_PI)).store(&mut fours);
         let ones = exponent.omega4::<L>(0, 1);
-        let low = fours.map(|four| L::splat(four) * ones);
+        // A loop, not `fours.map(..)`: the closure would not inherit the caller's target
+        // features, and LLVM may leave it (and the AVX operations in it) out of line.
+        let mut low = [ones; GROUP / 4];
+        for (low, &four) in low.iter_mut().zip(&fours) {
+            *low = L::splat(four) * ones;
+        }
         Frequencies { exponent, low }
     }
 
