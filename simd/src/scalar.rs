@@ -22,25 +22,23 @@ pub(crate) fn add_row<T: Element>(enc: &Encoding, position: f64, inout: &mut [T]
 
 /// Validated rows into a buffer of their length.
 pub(crate) fn encode_rows<T: Element>(rows: &Rows<'_>, out: &mut [T]) {
-    let enc = rows.encoding();
-    for (k, row) in out
-        .chunks_exact_mut(enc.d_model())
-        .take(rows.len())
-        .enumerate()
-    {
-        encode_row(enc, rows.position(k), row);
-    }
+    each_row(rows, out, encode_row);
 }
 
 /// Validated rows added to a buffer of their length.
 pub(crate) fn add_rows<T: Element>(rows: &Rows<'_>, inout: &mut [T]) {
+    each_row(rows, inout, add_row);
+}
+
+/// `row(enc, position, row)` for every row of `rows` and its slice of `data`.
+fn each_row<T: Element>(rows: &Rows<'_>, data: &mut [T], row: fn(&Encoding, f64, &mut [T])) {
     let enc = rows.encoding();
-    for (k, row) in inout
+    for (k, values) in data
         .chunks_exact_mut(enc.d_model())
         .take(rows.len())
         .enumerate()
     {
-        add_row(enc, rows.position(k), row);
+        row(enc, rows.position(k), values);
     }
 }
 
