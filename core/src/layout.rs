@@ -250,4 +250,61 @@ mod tests {
             }
         }
     }
+
+    /// The column map holds every column once, where `column` says it is, and a run is the
+    /// map's pairs `first .. first + len`.
+    #[test]
+    fn the_column_map_agrees_with_column() {
+        for layout in Layout::ALL {
+            for d in 1..12 {
+                let mut row: std::vec::Vec<usize> = (0..d).collect();
+                let expect = |column: usize| layout.column(d, column).unwrap();
+                match layout.columns(&mut row) {
+                    Columns::Interleaved(row) => {
+                        assert_eq!(layout, Layout::Interleaved);
+                        for (j, &column) in row.iter().enumerate() {
+                            let want = if j % 2 == 0 {
+                                Column::Sin(j / 2)
+                            } else {
+                                Column::Cos(j / 2)
+                            };
+                            assert_eq!(expect(column), want);
+                        }
+                    }
+                    Columns::Split { sin, cos, pad } => {
+                        assert_eq!((sin.len(), cos.len(), pad.len()), (d / 2, d / 2, d % 2));
+                        for (i, (&s, &c)) in sin.iter().zip(cos.iter()).enumerate() {
+                            assert_eq!((expect(s), expect(c)), (Column::Sin(i), Column::Cos(i)));
+                        }
+                        assert!(pad.iter().all(|&p| expect(p) == Column::Zero));
+                    }
+                }
+                let n = layout.pairs(d);
+                for first in 0..=n {
+                    for len in 0..=n - first {
+                        match layout.columns(&mut row).run(first, len) {
+                            Columns::Interleaved(run) => {
+                                assert_eq!(
+                                    run.first().map(|&c| expect(c)),
+                                    (len > 0).then_some(Column::Sin(first))
+                                );
+                                assert_eq!(run.len(), (2 * len).min(d.saturating_sub(2 * first)));
+                            }
+                            Columns::Split { sin, cos, pad } => {
+                                assert_eq!((sin.len(), cos.len(), pad.len()), (len, len, 0));
+                                assert_eq!(
+                                    sin.first().map(|&c| expect(c)),
+                                    (len > 0).then_some(Column::Sin(first))
+                                );
+                                assert_eq!(
+                                    cos.first().map(|&c| expect(c)),
+                                    (len > 0).then_some(Column::Cos(first))
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
