@@ -64,7 +64,8 @@ fn naive_parallel(d_model: usize, out: &mut [f32]) {
 /// [`AGREE_F32`] of the core on sampled rows.
 fn assert_agrees(enc: &Encoding, table: &[f32]) {
     let mut sequential = vec![0.0f32; table.len()];
-    posenc_simd::encode_rows(enc, 0.0, 0, &mut sequential).unwrap();
+    let rows = posenc_simd::Rows::covering(enc, 0.0, 0, table.len()).unwrap();
+    posenc_simd::encode_rows(&rows, &mut sequential).unwrap();
     assert!(
         table == &sequential[..],
         "posenc-parallel differs from sequential posenc-simd"

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use posenc_benches::{memset, naive_row, naive_table, prefaulted};
-use posenc_simd::Encoding;
+use posenc_simd::{Encoding, Rows};
 use posenc_testkit::bounds::AGREE_F32;
 
 const ROW_POSITION: u32 = 1234;
@@ -59,8 +59,9 @@ fn row_d512(c: &mut Criterion) {
 
 fn table_32768x1024_f32_1t(c: &mut Criterion) {
     let enc = Encoding::new(TABLE_D).unwrap();
-    let mut table = prefaulted(TABLE_ROWS * TABLE_D);
-    posenc_simd::encode_rows(&enc, 0.0, 0, &mut table).unwrap();
+    let rows = Rows::new(&enc, 0.0, 0, TABLE_ROWS).unwrap();
+    let mut table = prefaulted(rows.values());
+    posenc_simd::encode_rows(&rows, &mut table).unwrap();
     for position in (0..TABLE_ROWS).step_by(97).chain([TABLE_ROWS - 1]) {
         let row = &table[position * TABLE_D..(position + 1) * TABLE_D];
         assert_agrees(&enc, position as f64, row);
@@ -77,7 +78,7 @@ fn table_32768x1024_f32_1t(c: &mut Criterion) {
         b.iter(|| naive_table(TABLE_D, black_box(&mut table)));
     });
     group.bench_function("posenc_simd", |b| {
-        b.iter(|| posenc_simd::encode_rows(&enc, 0.0, 0, black_box(&mut table)).unwrap());
+        b.iter(|| posenc_simd::encode_rows(black_box(&rows), black_box(&mut table)).unwrap());
     });
     group.finish();
 }

@@ -17,7 +17,7 @@ use crate::npy::{self, NpyTable};
 use crate::output;
 use crate::progress;
 use crate::report::{Stats, Worst, reference_bound};
-use crate::rows::{Rows, block_rows, blocks};
+use crate::rows::{Checked, Rows, block_rows, blocks};
 
 /// How a check ended, when it could be carried out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,15 +52,15 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         )));
     }
     let enc = args.encoding.encoding(table.d_model)?;
-    let rows = Rows::from_flags(args.positions.as_deref(), args.start, table.rows)?;
-    if rows.count() != table.rows {
+    let flags = Rows::from_flags(args.positions.as_deref(), args.start, table.rows)?;
+    if flags.count() != table.rows {
         return Err(CliError::invalid(format!(
             "--positions has {} positions but {name} has {} rows",
-            rows.count(),
+            flags.count(),
             table.rows
         )));
     }
-    rows.validate(&enc)?;
+    let rows = flags.validate(&enc)?;
 
     let data_bytes = (table.rows.saturating_mul(table.d_model as u64))
         .saturating_mul(table.value_bytes() as u64);
@@ -81,7 +81,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         )));
     }
 
-    let mut report = header(&name, &table, &enc, &rows, &stats);
+    let mut report = header(&name, &table, &enc, &flags, &rows, &stats);
     report.push_str(&stats.render());
     let outcome = verdict(args.tolerance, stats.overall.as_ref(), &mut report);
     output::print(&report)?;
@@ -93,7 +93,7 @@ fn compare(
     reader: &mut impl Read,
     table: &NpyTable,
     enc: &posenc_parallel::Encoding,
-    rows: &Rows,
+    rows: &Checked<'_>,
     name: &str,
     bar: &indicatif::ProgressBar,
 ) -> Result<Stats, CliError> {
@@ -118,7 +118,7 @@ fn compare(
         table.decode(&bytes, &mut found);
         exact.clear();
         exact.resize(count * d, 0.0);
-        rows.fill(enc, first, &mut exact)?;
+        rows.fill(first, &mut exact)?;
         let worst_per_row: Vec<(usize, f64)> = found
             .par_chunks(d)
             .zip(exact.par_chunks(d))
@@ -159,7 +159,8 @@ fn header(
     name: &str,
     table: &NpyTable,
     enc: &posenc_parallel::Encoding,
-    rows: &Rows,
+    flags: &Rows,
+    rows: &Checked<'_>,
     stats: &Stats,
 ) -> String {
     let kind = match table.value_bytes() {
@@ -173,7 +174,7 @@ fn header(
         table.descr(),
         npy::shape_text(&table.shape)
     );
-    let positions = match rows {
+    let positions = match flags {
         _ if rows.count() == 0 => "no rows".to_owned(),
         Rows::Range { start, count } => {
             format!("positions {start} to {}", rows.position(count - 1))

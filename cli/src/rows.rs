@@ -1,7 +1,7 @@
 //! The rows of a table: positions `start + k` for `k < count`, or an explicit list; computed a
 //! block at a time with the parallel crate.
 
-use posenc_parallel::{Element, Encoding, encode_positions, fill_rows, row_position};
+use posenc_parallel::{Element, Encoding, Error, Positions, encode_positions, fill_rows};
 
 use crate::errors::CliError;
 use crate::positions;
@@ -13,7 +13,7 @@ pub(crate) const BLOCK_BYTES: usize = 4 << 20;
 /// Which positions a table's rows are at.
 #[derive(Debug, Clone)]
 pub(crate) enum Rows {
-    /// Row `k` at `row_position(start, k)` for `k < count`, as the parallel crate forms it.
+    /// Row `k` at `start + k` for `k < count`, as [`posenc_parallel::Rows`] forms it.
     Range {
         /// The first position.
         start: f64,
@@ -45,51 +45,62 @@ impl Rows {
         }
     }
 
-    /// The position of row `k`.
-    pub(crate) fn position(&self, k: u64) -> f64 {
+    /// Checks every position before any output is made, so that a bad one is reported up
+    /// front instead of in the middle of a file; the blocks are then cut from what it returns.
+    pub(crate) fn validate<'a>(&'a self, enc: &'a Encoding) -> Result<Checked<'a>, CliError> {
+        Ok(match self {
+            Rows::Range { start, count } => {
+                let count = usize::try_from(*count).map_err(|_| Error::SizeOverflow {
+                    rows: usize::MAX,
+                    d_model: enc.d_model(),
+                })?;
+                Checked::Range(posenc_parallel::Rows::new(enc, *start, 0, count)?)
+            }
+            Rows::List(list) => Checked::List(Positions::new(enc, list)?),
+        })
+    }
+}
+
+/// The rows of a table checked against its encoding, once: every block is a chunk of them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Checked<'a> {
+    /// Rows `0 .. count` of the table at `--start`.
+    Range(posenc_parallel::Rows<'a>),
+    /// One row per position of `--positions`.
+    List(Positions<'a>),
+}
+
+impl Checked<'_> {
+    /// The number of rows.
+    pub(crate) fn count(&self) -> u64 {
         match self {
-            Rows::Range { start, .. } => row_position(*start, k),
-            Rows::List(list) => usize::try_from(k)
-                .ok()
-                .and_then(|k| list.get(k).copied())
-                .unwrap_or(f64::NAN),
+            Checked::Range(rows) => rows.len() as u64,
+            Checked::List(list) => list.len() as u64,
         }
     }
 
-    /// Checks every position before any output is made, so that a bad one is reported up
-    /// front instead of in the middle of a file.
-    pub(crate) fn validate(&self, enc: &Encoding) -> Result<(), CliError> {
+    /// The position of row `k` (NaN past the end).
+    pub(crate) fn position(&self, k: u64) -> f64 {
+        let k = usize::try_from(k).unwrap_or(usize::MAX);
         match self {
-            Rows::Range { start, count } => {
-                enc.check_position(*start)?;
-                if *count > 0 {
-                    // |c·p| is largest at one end of the range.
-                    enc.check_position(row_position(*start, count - 1))?;
-                }
-            }
-            Rows::List(list) => list.iter().try_for_each(|&p| enc.check_position(p))?,
+            Checked::Range(rows) if k < rows.len() => rows.position(k),
+            Checked::Range(_) => f64::NAN,
+            Checked::List(list) => list.as_slice().get(k).copied().unwrap_or(f64::NAN),
         }
-        Ok(())
     }
 
     /// Writes rows `first_row ..` (as many as `out` holds whole rows) into `out`, on the
     /// current rayon pool. Blocks of any size give the same values as one whole-table call.
-    pub(crate) fn fill<T: Element>(
-        &self,
-        enc: &Encoding,
-        first_row: u64,
-        out: &mut [T],
-    ) -> Result<(), CliError> {
+    pub(crate) fn fill<T: Element>(&self, first_row: u64, out: &mut [T]) -> Result<(), CliError> {
+        let first = usize::try_from(first_row).unwrap_or(usize::MAX);
         match self {
-            Rows::Range { start, .. } => fill_rows(enc, *start, first_row, out)?,
-            Rows::List(list) => {
-                let rows = out.len() / enc.d_model().max(1);
-                let first = usize::try_from(first_row).unwrap_or(usize::MAX);
-                let slice = first
-                    .checked_add(rows)
-                    .and_then(|end| list.get(first..end))
-                    .ok_or_else(|| CliError::invalid("block past the end of --positions"))?;
-                encode_positions(enc, slice, out)?;
+            Checked::Range(rows) => {
+                let d = rows.encoding().d_model();
+                fill_rows(&rows.chunk(first, out.len() / d), out)?;
+            }
+            Checked::List(list) => {
+                let d = list.encoding().d_model();
+                encode_positions(&list.chunk(first, out.len() / d), out)?;
             }
         }
         Ok(())
@@ -140,8 +151,9 @@ mod tests {
             count: 0,
         };
         assert!(start_overflows.validate(&enc).is_err());
+        assert!(Rows::List(vec![1.0, 2e9]).validate(&enc).is_err());
+        let plain = Encoding::new(8).unwrap();
         let list = Rows::List(vec![1.0, 2e9]);
-        assert!(list.validate(&enc).is_err());
-        assert_eq!(list.position(1), 2e9);
+        assert_eq!(list.validate(&plain).unwrap().position(1), 2e9);
     }
 }

@@ -14,17 +14,17 @@ use crate::errors::CliError;
 use crate::npy;
 use crate::output::Output;
 use crate::progress;
-use crate::rows::{Rows, block_rows, blocks};
+use crate::rows::{Checked, Rows, block_rows, blocks};
 
 /// Runs `posenc table`.
 pub(crate) fn run(args: &TableArgs) -> Result<(), CliError> {
     let enc = args.encoding.encoding(args.d_model)?;
-    let rows = Rows::from_flags(
+    let flags = Rows::from_flags(
         args.rows.positions.as_deref(),
         args.rows.start,
         args.rows.max_len,
     )?;
-    rows.validate(&enc)?;
+    let rows = flags.validate(&enc)?;
     let format = args
         .format
         .unwrap_or_else(|| format_from_extension(&args.out));
@@ -74,7 +74,7 @@ pub(crate) fn run(args: &TableArgs) -> Result<(), CliError> {
 /// What a table run needs besides its output.
 struct Job<'a> {
     enc: &'a Encoding,
-    rows: &'a Rows,
+    rows: &'a Checked<'a>,
     format: Format,
     dtype: Dtype,
     bar: &'a indicatif::ProgressBar,
@@ -97,7 +97,7 @@ impl Job<'_> {
             return Ok(());
         };
         let mut current = vec![T::default(); count * d];
-        self.rows.fill(self.enc, first, &mut current)?;
+        self.rows.fill(first, &mut current)?;
         let mut next: Vec<T> = Vec::with_capacity(current.len());
         let mut scratch = Vec::new();
         for (first, count) in pending {
@@ -106,7 +106,7 @@ impl Job<'_> {
                 || {
                     next.clear();
                     next.resize(count * d, T::default());
-                    self.rows.fill(self.enc, first, &mut next)
+                    self.rows.fill(first, &mut next)
                 },
             );
             written?;

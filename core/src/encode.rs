@@ -1,6 +1,6 @@
 //! Single positions: a whole row, or one column.
 
-use crate::{Column, Element, Encoding, Error, Layout};
+use crate::{Column, Columns, Element, Encoding, Error};
 
 impl Encoding {
     /// Writes the encoding of `position` (any finite `f64`) into `out`, which must hold exactly
@@ -31,17 +31,31 @@ impl Encoding {
     pub fn encode<T: Element>(&self, position: f64, out: &mut [T]) -> Result<(), Error> {
         self.check_row(out.len())?;
         let scaled = self.scaled_position(position)?;
-        let (d, n) = (self.d_model(), self.pairs());
-        for pair in 0..n {
-            let (sin, cos) = self.sin_cos(scaled, pair);
-            let (sin_col, cos_col) = self.layout().pair_columns(d, pair);
-            out[sin_col] = T::from_f64(sin);
-            if let Some(cos_col) = cos_col {
-                out[cos_col] = T::from_f64(cos);
+        // Written through the column map, by iterators alone: no index, so no bounds check
+        // (the no_panic proof covers this function).
+        match self.layout().columns(out) {
+            Columns::Interleaved(row) => {
+                let mut pairs = row.chunks_exact_mut(2);
+                let mut pair = 0;
+                for columns in &mut pairs {
+                    let (sin, cos) = self.sin_cos(scaled, pair);
+                    if let [s, c] = columns {
+                        (*s, *c) = (T::from_f64(sin), T::from_f64(cos));
+                    }
+                    pair += 1;
+                }
+                // The lone last sine of an odd row.
+                if let [lone] = pairs.into_remainder() {
+                    *lone = T::from_f64(self.sin_cos(scaled, pair).0);
+                }
             }
-        }
-        if self.layout() != Layout::Interleaved && !d.is_multiple_of(2) {
-            out[d - 1] = T::from_f64(0.0);
+            Columns::Split { sin, cos, pad } => {
+                for (pair, (s, c)) in sin.iter_mut().zip(cos).enumerate() {
+                    let (sin, cos) = self.sin_cos(scaled, pair);
+                    (*s, *c) = (T::from_f64(sin), T::from_f64(cos));
+                }
+                pad.fill(T::from_f64(0.0));
+            }
         }
         Ok(())
     }

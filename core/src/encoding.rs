@@ -1,6 +1,6 @@
 //! The validated configuration: d_model, base, layout, shift and scale.
 
-use crate::exact::{div_dd, two_sum};
+use crate::exact::{LN2_HI, LN2_LO, div_dd, two_sum};
 use crate::{Error, Layout};
 
 /// The default base, the paper's 10 000.
@@ -243,11 +243,6 @@ impl Encoding {
         self.ln_base_per_denominator
     }
 }
-
-/// ln 2 to 32 bits, so that `e·LN2_HI` is exact for every binary exponent `e`.
-const LN2_HI: f64 = 0.693_147_180_601_954_5;
-/// ln 2 − [`LN2_HI`], to 53 bits.
-const LN2_LO: f64 = -4.200_915_072_681_084_6e-11;
 
 /// `ln b / D` as a pair (see [`Encoding::ln_base_per_denominator`]); never NaN, so that
 /// `Encoding`'s equality stays reflexive.

@@ -77,12 +77,21 @@ pub enum Error {
         /// The number of columns.
         d_model: usize,
     },
-    /// The last row's position `start + (rows - 1)` is not finite.
-    PositionRangeOverflow {
-        /// The first position.
-        start: f64,
-        /// The number of rows.
+    /// A range of rows passes the last row index, `u64::MAX`: its last rows have no index.
+    RowIndexOverflow {
+        /// The table's index of the first row.
+        first_row: u64,
+        /// The number of rows asked for.
         rows: usize,
+    },
+    /// A batch buffer is not a whole number of sequences of `seq_len` rows of `d_model` values.
+    NotWholeSequences {
+        /// The buffer's length.
+        len: usize,
+        /// The rows of one sequence.
+        seq_len: usize,
+        /// The number of columns.
+        d_model: usize,
     },
     /// The memory for a table could not be allocated.
     AllocationFailed {
@@ -139,9 +148,18 @@ impl fmt::Display for Error {
                 f,
                 "a table of {rows} rows of {d_model} values does not fit in memory addresses"
             ),
-            Error::PositionRangeOverflow { start, rows } => write!(
+            Error::RowIndexOverflow { first_row, rows } => write!(
                 f,
-                "positions from {start} over {rows} rows overflow to infinity"
+                "{rows} rows from row {first_row} pass the last row index {}",
+                u64::MAX
+            ),
+            Error::NotWholeSequences {
+                len,
+                seq_len,
+                d_model,
+            } => write!(
+                f,
+                "buffer of {len} values is not a whole number of sequences of {seq_len} rows of {d_model}"
             ),
             Error::AllocationFailed { bytes } => {
                 write!(f, "could not allocate {bytes} bytes for the table")

@@ -2,13 +2,35 @@
 //! the exact real result. They let the core form angles with about 106 bits, so that the only
 //! rounding that reaches an output is the last one. Dekker's splitting needs no FMA, which
 //! `no_std` targets may lack (and `libm::fma` emulates slowly).
+//!
+//! Public so that the vector paths of the workspace (posenc-simd's `exp`) build on the same
+//! arithmetic and constants rather than copies of them.
+//!
+//! ```
+//! use posenc_core::exact::{split, two_prod, two_sum};
+//!
+//! let (hi, lo) = split(core::f64::consts::PI);
+//! assert_eq!(hi + lo, core::f64::consts::PI);
+//! let a = 1.0 + f64::EPSILON;
+//! assert_eq!(two_prod(a, a), (1.0 + 2.0 * f64::EPSILON, f64::EPSILON * f64::EPSILON));
+//! assert_eq!(two_sum(1.0, 1e-30), (1.0, 1e-30));
+//! ```
+
+/// ln 2 to 32 bits, so that `e·LN2_HI` is exact for every integer `|e| < 2^21` (every binary
+/// exponent of an `f64`).
+pub const LN2_HI: f64 = 0.693_147_180_601_954_5;
+/// ln 2 − [`LN2_HI`], to 53 bits (the rest, 1.3e−27, is far below any `e·2^−53`).
+pub const LN2_LO: f64 = -4.200_915_072_681_084_6e-11;
 
 /// Magnitudes above this would overflow in [`split`]; products of such numbers keep no low part.
 const SPLIT_LIMIT: f64 = 1.0e300;
 
-/// Splits `a` into two halves of 26 bits each, `a = hi + lo` exactly (Veltkamp).
+/// Splits `a` into `hi + lo` exactly, each with at most 26 significant bits (Veltkamp), so
+/// that the product of a half with any integer below 2^27 is exact. For `|a|` up to about
+/// 10^300 (beyond, `2^27·a` overflows).
 #[inline]
-fn split(a: f64) -> (f64, f64) {
+#[must_use]
+pub fn split(a: f64) -> (f64, f64) {
     const FACTOR: f64 = 134_217_729.0; // 2^27 + 1
     let t = FACTOR * a;
     let hi = t - (t - a);
@@ -20,7 +42,8 @@ fn split(a: f64) -> (f64, f64) {
 /// For operands beyond 10^300 the low part is 0: such products are far outside the range in
 /// which accuracy is promised, and splitting them would overflow.
 #[inline]
-pub(crate) fn two_prod(a: f64, b: f64) -> (f64, f64) {
+#[must_use]
+pub fn two_prod(a: f64, b: f64) -> (f64, f64) {
     let hi = a * b;
     if !(a.abs() < SPLIT_LIMIT && b.abs() < SPLIT_LIMIT && hi.is_finite()) {
         return (hi, 0.0);
@@ -33,7 +56,8 @@ pub(crate) fn two_prod(a: f64, b: f64) -> (f64, f64) {
 
 /// `(ah + al) / (bh + bl)` as a pair, to about 2^−100 relative.
 #[inline]
-pub(crate) fn div_dd((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
+#[must_use]
+pub fn div_dd((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
     let q1 = ah / bh;
     let (p, pe) = two_prod(q1, bh);
     let remainder = (((ah - p) - pe) + al) - q1 * bl;
@@ -42,7 +66,8 @@ pub(crate) fn div_dd((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
 
 /// `a + b = hi + lo` exactly, where `hi` is the rounded sum (Knuth).
 #[inline]
-pub(crate) fn two_sum(a: f64, b: f64) -> (f64, f64) {
+#[must_use]
+pub fn two_sum(a: f64, b: f64) -> (f64, f64) {
     let hi = a + b;
     let bb = hi - a;
     let lo = (a - (hi - bb)) + (b - bb);
@@ -60,6 +85,17 @@ mod tests {
         let (hi, lo) = two_prod(a, a);
         assert_eq!(hi, 1.0 + libm::ldexp(1.0, -29));
         assert_eq!(lo, libm::ldexp(1.0, -60));
+    }
+
+    #[test]
+    fn split_halves_are_exact_and_short() {
+        let a = core::f64::consts::PI;
+        let (hi, lo) = split(a);
+        assert_eq!(hi + lo, a);
+        // 26 bits: the product of a half with any integer below 2^27 is exact.
+        let k = 134_217_727.0;
+        assert_eq!(libm::fma(hi, k, -(hi * k)), 0.0);
+        assert_eq!(libm::fma(lo, k, -(lo * k)), 0.0);
     }
 
     #[test]

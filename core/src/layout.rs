@@ -92,6 +92,85 @@ impl Layout {
     }
 }
 
+/// A row cut once into where its values go, by [`Layout::columns`]: the one column map that
+/// every writer of rows (the core's `encode` and `rotate`, the SIMD kernels) writes through.
+#[derive(Debug)]
+pub enum Columns<'a, T> {
+    /// [`Layout::Interleaved`]: `(sin θ_i, cos θ_i)` in columns `2i, 2i + 1` (so
+    /// `chunks_exact_mut(2)` are the pairs); an odd row ends on a lone sine.
+    Interleaved(&'a mut [T]),
+    /// The split layouts: the sines and the cosines of the pairs, `⌊d/2⌋` each, and the pad
+    /// (no column, or the one zero column of an odd row).
+    Split {
+        /// `sin θ_i` at index `i`.
+        sin: &'a mut [T],
+        /// `cos θ_i` at index `i`.
+        cos: &'a mut [T],
+        /// The zero column of an odd row, or nothing.
+        pad: &'a mut [T],
+    },
+}
+
+impl<'a, T> Columns<'a, T> {
+    /// The columns of pairs `first_pair .. first_pair + len` alone (clamped to the row), with
+    /// no pad: for writers that fill a row a run of pairs at a time.
+    #[inline]
+    #[must_use]
+    pub fn run(self, first_pair: usize, len: usize) -> Columns<'a, T> {
+        fn part<T>(slice: &mut [T], from: usize, len: usize) -> &mut [T] {
+            let tail = slice.get_mut(from..).unwrap_or_default();
+            let len = len.min(tail.len());
+            tail.get_mut(..len).unwrap_or_default()
+        }
+        match self {
+            Columns::Interleaved(row) => Columns::Interleaved(part(row, 2 * first_pair, 2 * len)),
+            Columns::Split { sin, cos, .. } => Columns::Split {
+                sin: part(sin, first_pair, len),
+                cos: part(cos, first_pair, len),
+                pad: &mut [],
+            },
+        }
+    }
+}
+
+impl Layout {
+    /// Cuts `row` (a whole row, `d_model = row.len()`) into the columns of its sines, its
+    /// cosines and its pad in this layout.
+    ///
+    /// ```
+    /// use posenc_core::{Columns, Layout};
+    ///
+    /// let mut row = [0, 1, 2, 3, 4];
+    /// let Columns::Split { sin, cos, pad } = Layout::SplitCosSin.columns(&mut row) else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!((&*sin, &*cos, &*pad), (&[2, 3][..], &[0, 1][..], &[4][..]));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn columns<T>(self, row: &mut [T]) -> Columns<'_, T> {
+        if self == Layout::Interleaved {
+            return Columns::Interleaved(row);
+        }
+        let n = row.len() / 2;
+        let (first, rest) = row.split_at_mut_checked(n).unwrap_or_default();
+        let (second, pad) = rest.split_at_mut_checked(n).unwrap_or_default();
+        if self == Layout::SplitSinCos {
+            Columns::Split {
+                sin: first,
+                cos: second,
+                pad,
+            }
+        } else {
+            Columns::Split {
+                sin: second,
+                cos: first,
+                pad,
+            }
+        }
+    }
+}
+
 /// What one column of a row holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Column {
@@ -166,6 +245,63 @@ mod tests {
                     assert_eq!(layout.column(d, s), Some(Column::Sin(pair)));
                     if let Some(c) = c {
                         assert_eq!(layout.column(d, c), Some(Column::Cos(pair)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The column map holds every column once, where `column` says it is, and a run is the
+    /// map's pairs `first .. first + len`.
+    #[test]
+    fn the_column_map_agrees_with_column() {
+        for layout in Layout::ALL {
+            for d in 1..12 {
+                let mut row: std::vec::Vec<usize> = (0..d).collect();
+                let expect = |column: usize| layout.column(d, column).unwrap();
+                match layout.columns(&mut row) {
+                    Columns::Interleaved(row) => {
+                        assert_eq!(layout, Layout::Interleaved);
+                        for (j, &column) in row.iter().enumerate() {
+                            let want = if j % 2 == 0 {
+                                Column::Sin(j / 2)
+                            } else {
+                                Column::Cos(j / 2)
+                            };
+                            assert_eq!(expect(column), want);
+                        }
+                    }
+                    Columns::Split { sin, cos, pad } => {
+                        assert_eq!((sin.len(), cos.len(), pad.len()), (d / 2, d / 2, d % 2));
+                        for (i, (&s, &c)) in sin.iter().zip(cos.iter()).enumerate() {
+                            assert_eq!((expect(s), expect(c)), (Column::Sin(i), Column::Cos(i)));
+                        }
+                        assert!(pad.iter().all(|&p| expect(p) == Column::Zero));
+                    }
+                }
+                let n = layout.pairs(d);
+                for first in 0..=n {
+                    for len in 0..=n - first {
+                        match layout.columns(&mut row).run(first, len) {
+                            Columns::Interleaved(run) => {
+                                assert_eq!(
+                                    run.first().map(|&c| expect(c)),
+                                    (len > 0).then_some(Column::Sin(first))
+                                );
+                                assert_eq!(run.len(), (2 * len).min(d.saturating_sub(2 * first)));
+                            }
+                            Columns::Split { sin, cos, pad } => {
+                                assert_eq!((sin.len(), cos.len(), pad.len()), (len, len, 0));
+                                assert_eq!(
+                                    sin.first().map(|&c| expect(c)),
+                                    (len > 0).then_some(Column::Sin(first))
+                                );
+                                assert_eq!(
+                                    cos.first().map(|&c| expect(c)),
+                                    (len > 0).then_some(Column::Cos(first))
+                                );
+                            }
+                        }
                     }
                 }
             }

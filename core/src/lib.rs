@@ -46,6 +46,9 @@
 //! - [`Encoding::encode`] writes one row into `&mut [f32]` or `&mut [f64]` ([`Element`]);
 //!   [`Encoding::value`] gives one column; [`Encoding::frequency`] and [`Encoding::angle`] one pair.
 //! - [`Encoding::rotate`] applies R(b) in place.
+//! - [`Rows`] and [`Positions`]: the rows of a table (a range of row indices, or a list of
+//!   positions), checked once, for the crates that write many rows.
+//! - [`exact`]: the error-free arithmetic (Veltkamp, Dekker, Knuth) the angles are formed with.
 //! - [`Error`], the one error type, with `Display` and `core::error::Error`.
 #![no_std]
 #![deny(missing_docs)]
@@ -58,16 +61,18 @@ mod element;
 mod encode;
 mod encoding;
 mod error;
-mod exact;
+pub mod exact;
 mod layout;
 mod preset;
 mod rotation;
+mod rows;
 
 pub use element::{Element, Row, RowMut};
 pub use encoding::{DEFAULT_BASE, Encoding, EncodingBuilder};
 pub use error::Error;
-pub use layout::{Column, Layout};
+pub use layout::{Column, Columns, Layout};
 pub use preset::Preset;
+pub use rows::{Positions, Rows, row_position};
 
 // The README's examples are compiled and run as doctests, so they stay true.
 #[cfg(doctest)]

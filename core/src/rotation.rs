@@ -1,6 +1,6 @@
 //! The rotation R(b): advancing an encoded row by an offset without re-encoding it.
 
-use crate::{Element, Encoding, Error, Layout};
+use crate::{Columns, Element, Encoding, Error, Layout};
 
 impl Encoding {
     /// Applies R(`offset`) to `row` in place, so that a row holding PE(a) then holds PE(a + offset).
@@ -35,14 +35,28 @@ impl Encoding {
             return Err(Error::UnpairedColumn { d_model: d });
         }
         let scaled = self.scaled_position(offset)?;
-        for pair in 0..self.pairs() {
+        // Through the column map, by iterators alone (no bounds check: the no_panic proof
+        // covers this function). Odd interleaved rows were refused above, so every pair has
+        // its cosine; the zero column of an odd split row stays zero.
+        let turn = |pair: usize, s: &mut T, c: &mut T| {
             let (sin_b, cos_b) = self.sin_cos(scaled, pair);
-            let (sin_col, cos_col) = self.layout().pair_columns(d, pair);
-            // Odd interleaved rows were refused above, so every pair has its cosine.
-            let Some(cos_col) = cos_col else { continue };
-            let (sin_a, cos_a) = (row[sin_col].to_f64(), row[cos_col].to_f64());
-            row[sin_col] = T::from_f64(sin_a * cos_b + cos_a * sin_b);
-            row[cos_col] = T::from_f64(cos_a * cos_b - sin_a * sin_b);
+            let (sin_a, cos_a) = (s.to_f64(), c.to_f64());
+            *s = T::from_f64(sin_a * cos_b + cos_a * sin_b);
+            *c = T::from_f64(cos_a * cos_b - sin_a * sin_b);
+        };
+        match self.layout().columns(row) {
+            Columns::Interleaved(row) => {
+                for (pair, columns) in row.chunks_exact_mut(2).enumerate() {
+                    if let [s, c] = columns {
+                        turn(pair, s, c);
+                    }
+                }
+            }
+            Columns::Split { sin, cos, .. } => {
+                for (pair, (s, c)) in sin.iter_mut().zip(cos).enumerate() {
+                    turn(pair, s, c);
+                }
+            }
         }
         Ok(())
     }

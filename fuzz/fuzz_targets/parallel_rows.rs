@@ -103,8 +103,8 @@ fn ends_agree<T: Element>(enc: &Encoding, start: f64, first_row: u64, out: &[T],
 fn fill_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, len: usize) {
     let mut out = vec![T::from_f64(7.0); len];
     let mut seq = out.clone();
-    let result = posenc_parallel::fill_rows(enc, start, first_row, &mut out);
-    let expected = posenc_simd::encode_rows(enc, start, first_row, &mut seq);
+    let result = posenc_parallel::Rows::covering(enc, start, first_row, out.len()).and_then(|rows| posenc_parallel::fill_rows(&rows, &mut out));
+    let expected = posenc_simd::Rows::covering(enc, start, first_row, seq.len()).and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq));
     same(
         "fill_rows",
         (&result, &out),
@@ -120,7 +120,7 @@ fn fill_table<T: Element>(enc: &Encoding, start: f64, len: usize) {
     let mut out = vec![T::from_f64(7.0); len];
     let mut seq = out.clone();
     let result = posenc_parallel::fill_table(enc, start, &mut out);
-    let expected = posenc_simd::encode_rows(enc, start, 0, &mut seq);
+    let expected = posenc_simd::Rows::covering(enc, start, 0, seq.len()).and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq));
     same(
         "fill_table",
         (&result, &out),
@@ -150,7 +150,7 @@ fn table<T: Element>(enc: &Encoding, start: f64, rows: usize) {
     match (&result, expected) {
         (Ok(table), None) => {
             let mut seq = vec![T::default(); table.len()];
-            posenc_simd::encode_rows(enc, start, 0, &mut seq).expect("table succeeded");
+            posenc_simd::Rows::covering(enc, start, 0, seq.len()).and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq)).expect("table succeeded");
             assert_eq!(table.len(), rows * d);
             assert!(
                 bits(table) == bits(&seq),
@@ -171,8 +171,8 @@ fn table<T: Element>(enc: &Encoding, start: f64, rows: usize) {
 fn encode_positions<T: Element>(enc: &Encoding, positions: &[f64], len: usize) {
     let mut out = vec![T::from_f64(7.0); len];
     let mut seq = out.clone();
-    let result = posenc_parallel::encode_positions(enc, positions, &mut out);
-    let expected = posenc_simd::encode_positions(enc, positions, &mut seq);
+    let result = posenc_parallel::Positions::new(enc, positions).and_then(|list| posenc_parallel::encode_positions(&list, &mut out));
+    let expected = posenc_simd::Positions::new(enc, positions).and_then(|list| posenc_simd::encode_positions(&list, &mut seq));
     let documented = positions_error(enc, positions, len);
     same(
         "encode_positions",
@@ -186,7 +186,7 @@ fn encode_positions<T: Element>(enc: &Encoding, positions: &[f64], len: usize) {
     match (&table, documented) {
         (Ok(table), None) => {
             let mut seq = vec![T::default(); needed];
-            posenc_simd::encode_positions(enc, positions, &mut seq).expect("valid positions");
+            posenc_simd::Positions::new(enc, positions).and_then(|list| posenc_simd::encode_positions(&list, &mut seq)).expect("valid positions");
             assert!(
                 bits(table) == bits(&seq),
                 "positions_table differs from sequential SIMD"
@@ -215,7 +215,7 @@ fn add_to_embeddings<T: Element>(enc: &Encoding, start: f64, len: usize) {
     let mut out: Vec<T> = embeddings(len);
     let mut seq = out.clone();
     let result = posenc_parallel::add_to_embeddings(enc, start, &mut out);
-    let expected = posenc_simd::add_rows(enc, start, 0, &mut seq);
+    let expected = posenc_simd::Rows::covering(enc, start, 0, seq.len()).and_then(|rows| posenc_simd::add_rows(&rows, &mut seq));
     same(
         "add_to_embeddings",
         (&result, &out),
@@ -234,11 +234,12 @@ fn add_to_batch<T: Element>(enc: &Encoding, start: f64, seq_len: usize, len: usi
         }),
         Some(_) if !len.is_multiple_of(d) => Some(Error::NotWholeRows { len, d_model: d }),
         Some(s) => {
-            let whole = if s == 0 { 0 } else { len - len % s };
-            if whole != len {
-                Some(Error::BufferLength {
-                    expected: whole,
-                    actual: len,
+            let whole = if s == 0 { len == 0 } else { len % s == 0 };
+            if !whole {
+                Some(Error::NotWholeSequences {
+                    len,
+                    seq_len,
+                    d_model: d,
                 })
             } else {
                 block_error(enc, start, 0, s)
@@ -253,7 +254,7 @@ fn add_to_batch<T: Element>(enc: &Encoding, start: f64, seq_len: usize, len: usi
         None if len == 0 => Ok(()),
         None => seq
             .chunks_exact_mut(seq_len * d)
-            .try_for_each(|s| posenc_simd::add_rows(enc, start, 0, s)),
+            .try_for_each(|s| posenc_simd::Rows::covering(enc, start, 0, s.len()).and_then(|rows| posenc_simd::add_rows(&rows, s))),
     };
     same(
         "add_to_batch",

@@ -204,20 +204,13 @@ pub fn block_error(enc: &Encoding, start: f64, first_row: u64, len: usize) -> Op
     if rows == 0 {
         return None;
     }
-    // Rows past u64::MAX do not exist: their positions are out of range.
+    // Rows past u64::MAX do not exist.
     let Some(last) = first_row.checked_add(rows as u64 - 1) else {
-        return Some(Error::PositionRangeOverflow { start, rows });
+        return Some(Error::RowIndexOverflow { first_row, rows });
     };
-    for k in [first_row, last] {
-        match position_error(enc, start + k as f64) {
-            Some(Error::NonFinitePosition(_)) => {
-                return Some(Error::PositionRangeOverflow { start, rows });
-            }
-            Some(e) => return Some(e),
-            None => {}
-        }
-    }
-    None
+    [first_row, last]
+        .into_iter()
+        .find_map(|k| position_error(enc, start + k as f64))
 }
 
 /// The error of an explicit position list into `len` values, or `None`.
@@ -229,13 +222,16 @@ pub fn positions_error(enc: &Encoding, positions: &[f64], len: usize) -> Option<
             d_model: enc.d_model(),
         });
     };
-    if len != expected {
-        return Some(Error::BufferLength {
-            expected,
-            actual: len,
-        });
-    }
-    positions.iter().find_map(|&p| position_error(enc, p))
+    // The list is checked when it is made, the buffer when it is written.
+    positions
+        .iter()
+        .find_map(|&p| position_error(enc, p))
+        .or_else(|| {
+            (len != expected).then_some(Error::BufferLength {
+                expected,
+                actual: len,
+            })
+        })
 }
 
 /// The angle of column `column` at `position` (0 for a zero column).

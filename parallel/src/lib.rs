@@ -13,7 +13,8 @@
 //! that overflow `usize`, positions that are not finite and allocations that cannot be made
 //! are [`Error`] values, never a panic or an abort; an invalid call writes nothing.
 //!
-//! The core's types are re-exported, so a batch user depends on this crate alone.
+//! The core's types are re-exported, so a batch user depends on this crate alone: a range of
+//! rows is a [`Rows`], checked once by [`Rows::new`]; a list of positions a [`Positions`].
 //!
 //! ```
 //! use posenc_parallel::{Encoding, add_to_embeddings, table};
@@ -64,55 +65,54 @@ mod pages;
 mod run;
 
 pub use posenc_core::{
-    Column, DEFAULT_BASE, Element, Encoding, EncodingBuilder, Error, Layout, Preset,
+    Column, DEFAULT_BASE, Element, Encoding, EncodingBuilder, Error, Layout, Positions, Preset,
+    Rows, row_position,
 };
-pub use posenc_simd::row_position;
+use posenc_simd::Backend;
 
-/// Writes rows `first_row .. first_row + out.len() / d_model` of the table that starts at
-/// `start` into `out`, row after row: row `k` holds the encoding of
-/// [`row_position`]`(start, k)`.
+/// Writes `rows` into `out` (exactly [`rows.values()`](Rows::values) values), row after row:
+/// row `k` of the table holds the encoding of [`row_position`]`(start, k)`.
 ///
-/// Bit-identical to `posenc_simd::encode_rows(enc, start, first_row, out)`.
+/// Bit-identical to `posenc_simd::encode_rows(rows, out)`: the range was checked once by
+/// [`Rows::new`], and each thread writes a chunk of it.
 ///
 /// # Errors
-/// [`Error::NotWholeRows`] when `out.len()` is not a multiple of `d_model`;
-/// [`Error::NonFinitePosition`] or [`Error::AngleOverflow`] for `start`;
-/// [`Error::PositionRangeOverflow`] or [`Error::AngleOverflow`] when the last row's position
-/// is not usable. On error `out` is untouched.
+/// [`Error::BufferLength`] when `out` does not hold exactly the rows. On error `out` is
+/// untouched.
 ///
 /// ```
-/// use posenc_parallel::{Encoding, fill_rows, table};
+/// use posenc_parallel::{Encoding, Rows, fill_rows, table};
 ///
 /// let enc = Encoding::new(64)?;
 /// // A table written in blocks (as a stream to a file would be) is the table written at once.
 /// let whole: Vec<f32> = table(&enc, 0.5, 1000)?;
-/// let mut block = vec![0.0f32; 300 * 64];
-/// fill_rows(&enc, 0.5, 600, &mut block)?;
+/// let rows = Rows::new(&enc, 0.5, 600, 300)?;
+/// let mut block = vec![0.0f32; rows.values()];
+/// fill_rows(&rows, &mut block)?;
 /// assert_eq!(&block[..], &whole[600 * 64..900 * 64]);
 /// # Ok::<(), posenc_parallel::Error>(())
 /// ```
-pub fn fill_rows<T: Element>(
-    enc: &Encoding,
-    start: f64,
-    first_row: u64,
-    out: &mut [T],
-) -> Result<(), Error> {
-    check::block(enc, start, first_row, out.len())?;
+pub fn fill_rows<T: Element>(rows: &Rows<'_>, out: &mut [T]) -> Result<(), Error> {
+    rows.check_buffer(out.len())?;
+    let backend = Backend::detect();
     let cut = run::Cut {
-        first_row,
+        first_row: rows.first_row(),
         streamable: T::MANTISSA_BITS == f32::MANTISSA_DIGITS,
     };
-    run::for_each_chunk(out, enc.d_model(), cut, |row, block| {
-        posenc_simd::encode_rows(enc, start, first_row + row as u64, block)
+    let d = rows.encoding().d_model();
+    run::for_each_chunk(out, d, cut, |first, block| {
+        backend.encode_rows(&rows.chunk(first, block.len() / d), block)
     })
 }
 
-/// Writes the table that starts at `start` into `out`: [`fill_rows`] from row 0.
+/// Writes the table that starts at `start` into `out`: [`fill_rows`] of the rows from 0 that
+/// `out` holds.
 ///
 /// # Errors
-/// As [`fill_rows`].
+/// [`Error::NotWholeRows`] when `out.len()` is not a multiple of `d_model`; the errors of
+/// [`Rows::new`] for the rows. On error `out` is untouched.
 pub fn fill_table<T: Element>(enc: &Encoding, start: f64, out: &mut [T]) -> Result<(), Error> {
-    fill_rows(enc, start, 0, out)
+    fill_rows(&Rows::covering(enc, start, 0, out.len())?, out)
 }
 
 /// Allocates and returns the table of `rows` rows that starts at `start`
@@ -122,9 +122,9 @@ pub fn fill_table<T: Element>(enc: &Encoding, start: f64, out: &mut [T]) -> Resu
 /// thread that writes it; nothing else is allocated.
 ///
 /// # Errors
-/// [`Error::SizeOverflow`] when `rows · d_model` values, or their bytes, do not fit in
-/// `usize`/`isize`; [`Error::AllocationFailed`] when the allocator refuses the memory; the
-/// position errors of [`fill_rows`] (checked before allocating).
+/// The errors of [`Rows::new`] (checked before allocating); [`Error::SizeOverflow`] when the
+/// table's bytes do not fit in `isize`; [`Error::AllocationFailed`] when the allocator refuses
+/// the memory.
 ///
 /// ```
 /// use posenc_parallel::{Encoding, Error, table, table_bytes};
@@ -142,10 +142,9 @@ pub fn fill_table<T: Element>(enc: &Encoding, start: f64, out: &mut [T]) -> Resu
 /// # Ok::<(), posenc_parallel::Error>(())
 /// ```
 pub fn table<T: Element>(enc: &Encoding, start: f64, rows: usize) -> Result<Vec<T>, Error> {
-    let values = check::values(enc, rows)?;
-    check::block(enc, start, 0, values)?;
-    let mut out = alloc::zeroed::<T>(values, rows, enc.d_model())?;
-    fill_table(enc, start, &mut out)?;
+    let rows = Rows::new(enc, start, 0, rows)?;
+    let mut out = alloc::zeroed::<T>(rows.values(), rows.len(), enc.d_model())?;
+    fill_rows(&rows, &mut out)?;
     Ok(out)
 }
 
@@ -154,33 +153,29 @@ pub fn table<T: Element>(enc: &Encoding, start: f64, rows: usize) -> Result<Vec<
 /// # Errors
 /// [`Error::SizeOverflow`] when the table cannot exist in this address space.
 pub fn table_bytes<T: Element>(enc: &Encoding, rows: usize) -> Result<usize, Error> {
-    let values = check::values(enc, rows)?;
-    alloc::bytes::<T>(values).ok_or(Error::SizeOverflow {
-        rows,
-        d_model: enc.d_model(),
-    })
+    rows.checked_mul(enc.d_model())
+        .and_then(alloc::bytes::<T>)
+        .ok_or(Error::SizeOverflow {
+            rows,
+            d_model: enc.d_model(),
+        })
 }
 
-/// Writes one row per position of `positions` into `out` (`positions.len() · d_model`
-/// values), for fractional timesteps and other explicit position lists.
+/// Writes one row per position of `positions` into `out`
+/// ([`positions.values()`](Positions::values) values), for fractional timesteps and other
+/// explicit position lists.
 ///
-/// Bit-identical to `posenc_simd::encode_positions(enc, positions, out)`.
+/// Bit-identical to `posenc_simd::encode_positions(positions, out)`.
 ///
 /// # Errors
-/// [`Error::SizeOverflow`] when `positions.len() · d_model` overflows; [`Error::BufferLength`]
-/// when `out` has not exactly one row per position; [`Error::NonFinitePosition`] or
-/// [`Error::AngleOverflow`] for the first bad position. On error `out` is untouched.
-pub fn encode_positions<T: Element>(
-    enc: &Encoding,
-    positions: &[f64],
-    out: &mut [T],
-) -> Result<(), Error> {
-    check::positions(enc, positions, out.len())?;
-    run::for_each_chunk(out, enc.d_model(), run::Cut::PLAIN, |row, block| {
-        // The chunk's positions; always in range after the check, and never a panic.
-        let rows = block.len() / enc.d_model();
-        let listed = positions.get(row..row + rows).unwrap_or_default();
-        posenc_simd::encode_positions(enc, listed, block)
+/// [`Error::BufferLength`] when `out` has not exactly one row per position. On error `out` is
+/// untouched.
+pub fn encode_positions<T: Element>(positions: &Positions<'_>, out: &mut [T]) -> Result<(), Error> {
+    positions.check_buffer(out.len())?;
+    let backend = Backend::detect();
+    let d = positions.encoding().d_model();
+    run::for_each_chunk(out, d, run::Cut::PLAIN, |first, block| {
+        backend.encode_positions(&positions.chunk(first, block.len() / d), block)
     })
 }
 
@@ -188,7 +183,8 @@ pub fn encode_positions<T: Element>(
 /// writes them.
 ///
 /// # Errors
-/// As [`encode_positions`] (checked before allocating), and [`Error::AllocationFailed`].
+/// The errors of [`Positions::new`] (checked before allocating), and
+/// [`Error::AllocationFailed`].
 ///
 /// ```
 /// use posenc_parallel::{Encoding, Preset, positions_table};
@@ -200,10 +196,9 @@ pub fn encode_positions<T: Element>(
 /// # Ok::<(), posenc_parallel::Error>(())
 /// ```
 pub fn positions_table<T: Element>(enc: &Encoding, positions: &[f64]) -> Result<Vec<T>, Error> {
-    let values = check::values(enc, positions.len())?;
-    check::positions(enc, positions, values)?;
-    let mut out = alloc::zeroed::<T>(values, positions.len(), enc.d_model())?;
-    encode_positions(enc, positions, &mut out)?;
+    let positions = Positions::new(enc, positions)?;
+    let mut out = alloc::zeroed::<T>(positions.values(), positions.len(), enc.d_model())?;
+    encode_positions(&positions, &mut out)?;
     Ok(out)
 }
 
@@ -211,27 +206,29 @@ pub fn positions_table<T: Element>(enc: &Encoding, positions: &[f64]) -> Result<
 /// place: `x += pe[start .. start + rows]`, the seed's `x + pe[:len]` with an offset for
 /// incremental decoding.
 ///
-/// Bit-identical to `posenc_simd::add_rows(enc, start, 0, x)`.
+/// Bit-identical to `posenc_simd::add_rows` of the same rows.
 ///
 /// # Errors
-/// As [`fill_rows`]. On error `x` is untouched.
+/// As [`fill_table`]. On error `x` is untouched.
 pub fn add_to_embeddings<T: Element>(enc: &Encoding, start: f64, x: &mut [T]) -> Result<(), Error> {
-    check::block(enc, start, 0, x.len())?;
-    run::for_each_chunk(x, enc.d_model(), run::Cut::PLAIN, |row, block| {
-        posenc_simd::add_rows(enc, start, row as u64, block)
+    let rows = Rows::covering(enc, start, 0, x.len())?;
+    let backend = Backend::detect();
+    let d = enc.d_model();
+    run::for_each_chunk(x, d, run::Cut::PLAIN, |first, block| {
+        backend.add_rows(&rows.chunk(first, block.len() / d), block)
     })
 }
 
 /// Adds the table that starts at `start` to every sequence of a batch `x` shaped
 /// `[batch, seq_len, d_model]`, in place: row `r` of each sequence gets row `r` of the table.
 ///
-/// Bit-identical to `posenc_simd::add_rows(enc, start, 0, sequence)` on each sequence.
+/// Bit-identical to `posenc_simd::add_rows` of rows `0 .. seq_len` on each sequence.
 ///
 /// # Errors
 /// [`Error::SizeOverflow`] when `seq_len · d_model` overflows; [`Error::NotWholeRows`] when
-/// `x.len()` is not a multiple of `d_model`; [`Error::BufferLength`] when it is not a whole
-/// number of sequences (`expected` is the whole sequences it holds); the position errors of
-/// [`fill_rows`] for rows `0 .. seq_len`. On error `x` is untouched.
+/// `x.len()` is not a multiple of `d_model`; [`Error::NotWholeSequences`] when it is not a
+/// whole number of sequences; the errors of [`Rows::new`] for rows `0 .. seq_len`. On error
+/// `x` is untouched.
 ///
 /// ```
 /// use posenc_parallel::{Encoding, add_to_batch, table};
@@ -252,15 +249,16 @@ pub fn add_to_batch<T: Element>(
     seq_len: usize,
     x: &mut [T],
 ) -> Result<(), Error> {
-    check::batch(enc, start, seq_len, x.len())?;
+    let sequence = check::batch(enc, start, seq_len, x.len())?;
+    let backend = Backend::detect();
     let d = enc.d_model();
     run::for_each_chunk(x, d, run::Cut::PLAIN, |row, mut block| {
         // A chunk may span the end of one sequence and the start of the next.
         let mut k = row % seq_len.max(1);
         while !block.is_empty() {
-            let rows = (block.len() / d).min(seq_len - k);
-            let (segment, rest) = block.split_at_mut(rows * d);
-            posenc_simd::add_rows(enc, start, k as u64, segment)?;
+            let rows = sequence.chunk(k, block.len() / d);
+            let (segment, rest) = block.split_at_mut(rows.values());
+            backend.add_rows(&rows, segment)?;
             block = rest;
             k = 0;
         }

@@ -7,7 +7,7 @@ use posenc_core::{Element, Error};
 use crate::chunk;
 
 /// How a buffer is cut: the global index of its first row (chunks start at multiples of
-/// [`chunk::PERIOD_ROWS`] of it) and whether it is an `f32` table the kernel may stream.
+/// [`posenc_simd::ANCHOR_ROWS`] of it) and whether it is an `f32` table the kernel may stream.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Cut {
     /// The global row index of the buffer's first row.
@@ -29,7 +29,9 @@ impl Cut {
 /// rayon pool. A buffer of one chunk or less is one call on this thread: a rayon job would
 /// cost more than it saves.
 ///
-/// The caller has validated the whole call, so the kernel's own error can only repeat it.
+/// The caller has validated the whole call (a [`Rows`](posenc_core::Rows) or
+/// [`Positions`](posenc_core::Positions)), so every chunk is a valid sub-range of it; the
+/// kernel's error is returned all the same.
 pub(crate) fn for_each_chunk<T, F>(
     data: &mut [T],
     d_model: usize,
@@ -112,7 +114,11 @@ mod tests {
                     starts.sort_unstable();
                     assert!(starts.len() >= 3, "d={d_model}: {starts:?}");
                     for &s in &starts[1..] {
-                        assert_eq!((first_row + s as u64) % chunk::PERIOD_ROWS, 0, "{starts:?}");
+                        assert_eq!(
+                            (first_row + s as u64) % posenc_simd::ANCHOR_ROWS,
+                            0,
+                            "{starts:?}"
+                        );
                     }
                 }
             }
@@ -125,14 +131,14 @@ mod tests {
         let d = 1024;
         let big = chunk::STREAMED_TABLE_BYTES / 4;
         let streamed = chunk::rows_per_chunk(d, 4, big, true);
-        assert!(streamed * d * 4 >= chunk::SIMD_STREAM_BYTES);
+        assert!(streamed * d * 4 >= posenc_simd::STREAM_BYTES);
         assert!(big / d / streamed >= 2, "a streamed table still splits");
-        assert!(chunk::rows_per_chunk(d, 4, big - d, true) * d * 4 < chunk::SIMD_STREAM_BYTES);
-        assert!(chunk::rows_per_chunk(d, 8, big, false) * d * 8 < chunk::SIMD_STREAM_BYTES);
+        assert!(chunk::rows_per_chunk(d, 4, big - d, true) * d * 4 < posenc_simd::STREAM_BYTES);
+        assert!(chunk::rows_per_chunk(d, 8, big, false) * d * 8 < posenc_simd::STREAM_BYTES);
         for d in [1, 3, 1024, 65_536, usize::MAX] {
             for streamable in [false, true] {
                 let rows = chunk::rows_per_chunk(d, 4, usize::MAX, streamable);
-                assert!(rows >= 1 && (rows as u64).is_multiple_of(chunk::PERIOD_ROWS));
+                assert!(rows >= 1 && (rows as u64).is_multiple_of(posenc_simd::ANCHOR_ROWS));
             }
         }
     }

@@ -3,8 +3,8 @@
 //! into chunks with odd remainders.
 
 use posenc_parallel::{
-    Element, Encoding, Layout, Preset, add_to_batch, add_to_embeddings, encode_positions,
-    fill_rows, fill_table, positions_table, table,
+    Element, Encoding, Layout, Preset, add_to_batch, add_to_embeddings, fill_table,
+    positions_table, table,
 };
 
 const THREADS: [usize; 4] = [1, 2, 3, 7];
@@ -64,20 +64,30 @@ fn every_function_matches_sequential_simd<T: Element>() {
         let d = enc.d_model();
         let n = rows * d;
         let mut whole = vec![T::default(); n];
-        posenc_simd::encode_rows(&enc, start, 0, &mut whole).unwrap();
+        posenc_simd::Rows::covering(&enc, start, 0, whole.len())
+            .and_then(|rows| posenc_simd::encode_rows(&rows, &mut whole))
+            .unwrap();
         // Rows from 17 on, as a table that resumes mid-way.
         let mut resumed = vec![T::default(); n - 17 * d];
-        posenc_simd::encode_rows(&enc, start, 17, &mut resumed).unwrap();
+        posenc_simd::Rows::covering(&enc, start, 17, resumed.len())
+            .and_then(|rows| posenc_simd::encode_rows(&rows, &mut resumed))
+            .unwrap();
         let positions: Vec<f64> = (0..rows).map(|k| start * 0.5 + k as f64 * 0.75).collect();
         let mut listed = vec![T::default(); n];
-        posenc_simd::encode_positions(&enc, &positions, &mut listed).unwrap();
+        posenc_simd::Positions::new(&enc, &positions)
+            .and_then(|list| posenc_simd::encode_positions(&list, &mut listed))
+            .unwrap();
         let mut added = embeddings::<T>(n);
-        posenc_simd::add_rows(&enc, start, 0, &mut added).unwrap();
+        posenc_simd::Rows::covering(&enc, start, 0, added.len())
+            .and_then(|rows| posenc_simd::add_rows(&rows, &mut added))
+            .unwrap();
         // A batch of 37 sequences of 211 rows: chunks cross sequence ends.
         let (batch_len, seq_len) = (37, 211);
         let mut batch = embeddings::<T>(batch_len * seq_len * d);
         for sequence in batch.chunks_exact_mut(seq_len * d) {
-            posenc_simd::add_rows(&enc, start, 0, sequence).unwrap();
+            posenc_simd::Rows::covering(&enc, start, 0, sequence.len())
+                .and_then(|rows| posenc_simd::add_rows(&rows, sequence))
+                .unwrap();
         }
 
         for threads in THREADS {
@@ -99,12 +109,12 @@ fn every_function_matches_sequential_simd<T: Element>() {
                 );
 
                 let mut out = vec![T::default(); n - 17 * d];
-                fill_rows(&enc, start, 17, &mut out).unwrap();
-                assert_bits(&out, &resumed, &what("fill_rows from 17"));
+                posenc_parallel::Rows::covering(&enc, start, 17, out.len()).and_then(|rows| posenc_parallel::fill_rows(&rows, &mut out)).unwrap();
+                assert_bits(&out, &resumed, &what("|e, s, f, o| posenc_parallel::Rows::covering(e, s, f, o.len()).and_then(|rows| posenc_parallel::fill_rows(&rows, o)) from 17"));
 
                 let mut out = vec![T::default(); n];
-                encode_positions(&enc, &positions, &mut out).unwrap();
-                assert_bits(&out, &listed, &what("encode_positions"));
+                posenc_parallel::Positions::new(&enc, &positions).and_then(|list| posenc_parallel::encode_positions(&list, &mut out)).unwrap();
+                assert_bits(&out, &listed, &what("|e, p, o| posenc_parallel::Positions::new(e, p).and_then(|list| posenc_parallel::encode_positions(&list, o))"));
 
                 let out = positions_table::<T>(&enc, &positions).unwrap();
                 assert_bits(&out, &listed, &what("positions_table"));
@@ -138,7 +148,9 @@ fn a_table_written_in_odd_pieces_is_the_whole_table() {
     let enc = Encoding::new(7).unwrap();
     let rows = 9_001;
     let mut whole = vec![0.0f32; rows * 7];
-    posenc_simd::encode_rows(&enc, 3.25, 0, &mut whole).unwrap();
+    posenc_simd::Rows::covering(&enc, 3.25, 0, whole.len())
+        .and_then(|rows| posenc_simd::encode_rows(&rows, &mut whole))
+        .unwrap();
     let mut pieces = vec![0.0f32; rows * 7];
     let mut first = 0;
     for (i, size) in [1usize, 2, 3, 5, 1_170, 4_097, 13, 7]
@@ -152,7 +164,10 @@ fn a_table_written_in_odd_pieces_is_the_whole_table() {
         let size = (*size).min(rows - first);
         let piece = &mut pieces[first * 7..(first + size) * 7];
         pool(THREADS[i % THREADS.len()])
-            .install(|| fill_rows(&enc, 3.25, first as u64, piece))
+            .install(|| {
+                posenc_parallel::Rows::covering(&enc, 3.25, first as u64, piece.len())
+                    .and_then(|rows| posenc_parallel::fill_rows(&rows, piece))
+            })
             .unwrap();
         first += size;
     }
@@ -166,21 +181,30 @@ fn a_streamed_table_matches_sequential_simd() {
     let enc = Encoding::new(1024).unwrap();
     let (first_row, rows) = (37, 8_192 + 101);
     let mut whole = vec![0.0f32; rows * 1024];
-    posenc_simd::encode_rows(&enc, 0.5, first_row, &mut whole).unwrap();
+    posenc_simd::Rows::covering(&enc, 0.5, first_row, whole.len())
+        .and_then(|rows| posenc_simd::encode_rows(&rows, &mut whole))
+        .unwrap();
     let mut out = vec![0.0f32; rows * 1024];
     for threads in THREADS {
         out.fill(0.0);
         pool(threads)
-            .install(|| fill_rows(&enc, 0.5, first_row, &mut out))
+            .install(|| {
+                posenc_parallel::Rows::covering(&enc, 0.5, first_row, out.len())
+                    .and_then(|rows| posenc_parallel::fill_rows(&rows, &mut out))
+            })
             .unwrap();
         assert_bits(
             &out,
             &whole,
-            &format!("streamed fill_rows threads={threads}"),
+            &format!(
+                "streamed |e, s, f, o| posenc_parallel::Rows::covering(e, s, f, o.len()).and_then(|rows| posenc_parallel::fill_rows(&rows, o)) threads={threads}"
+            ),
         );
     }
     let mut whole = vec![0.0f32; rows * 1024];
-    posenc_simd::encode_rows(&enc, 0.5, 0, &mut whole).unwrap();
+    posenc_simd::Rows::covering(&enc, 0.5, 0, whole.len())
+        .and_then(|rows| posenc_simd::encode_rows(&rows, &mut whole))
+        .unwrap();
     let fresh = pool(2).install(|| table::<f32>(&enc, 0.5, rows)).unwrap();
     assert_bits(&fresh, &whole, "streamed table");
 }

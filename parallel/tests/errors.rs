@@ -1,8 +1,8 @@
 //! Every error path: the error value, and no write, no panic, no abort.
 
 use posenc_parallel::{
-    Encoding, Error, add_to_batch, add_to_embeddings, encode_positions, fill_rows, fill_table,
-    positions_table, table, table_bytes,
+    Encoding, Error, add_to_batch, add_to_embeddings, fill_table, positions_table, table,
+    table_bytes,
 };
 
 /// A buffer every value of which is a sentinel, to show an invalid call wrote nothing.
@@ -21,7 +21,11 @@ fn a_buffer_that_is_not_whole_rows_is_refused_untouched() {
         d_model: 8,
     });
     assert_eq!(fill_table(&enc, 0.0, &mut out), want);
-    assert_eq!(fill_rows(&enc, 0.0, 5, &mut out), want);
+    assert_eq!(
+        posenc_parallel::Rows::covering(&enc, 0.0, 5, out.len())
+            .and_then(|rows| posenc_parallel::fill_rows(&rows, &mut out)),
+        want
+    );
     assert_eq!(add_to_embeddings(&enc, 0.0, &mut out), want);
     assert_eq!(add_to_batch(&enc, 0.0, 10, &mut out), want);
     assert!(untouched(&out));
@@ -34,7 +38,8 @@ fn a_position_list_of_the_wrong_length_is_refused_untouched() {
     for len in [0, 16, 23, 25, 32] {
         let mut out = vec![SENTINEL; len];
         assert_eq!(
-            encode_positions(&enc, &positions, &mut out),
+            posenc_parallel::Positions::new(&enc, &positions)
+                .and_then(|list| posenc_parallel::encode_positions(&list, &mut out)),
             Err(Error::BufferLength {
                 expected: 24,
                 actual: len
@@ -51,17 +56,19 @@ fn a_batch_that_is_not_whole_sequences_is_refused_untouched() {
     let mut out = vec![SENTINEL; 64];
     assert_eq!(
         add_to_batch(&enc, 0.0, 5, &mut out),
-        Err(Error::BufferLength {
-            expected: 60,
-            actual: 64
+        Err(Error::NotWholeSequences {
+            len: 64,
+            seq_len: 5,
+            d_model: 4
         })
     );
     // With sequences of no rows only the empty batch is valid.
     assert_eq!(
         add_to_batch(&enc, 0.0, 0, &mut out),
-        Err(Error::BufferLength {
-            expected: 0,
-            actual: 64
+        Err(Error::NotWholeSequences {
+            len: 64,
+            seq_len: 0,
+            d_model: 4
         })
     );
     assert!(untouched(&out));
@@ -136,7 +143,10 @@ fn a_non_finite_start_is_refused_before_allocating() {
     for start in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         let is_start = |r: Result<(), Error>| matches!(r, Err(Error::NonFinitePosition(p)) if p.to_bits() == start.to_bits());
         assert!(is_start(fill_table(&enc, start, &mut out)));
-        assert!(is_start(fill_rows(&enc, start, 3, &mut out)));
+        assert!(is_start(
+            posenc_parallel::Rows::covering(&enc, start, 3, out.len())
+                .and_then(|rows| posenc_parallel::fill_rows(&rows, &mut out))
+        ));
         assert!(is_start(add_to_embeddings(&enc, start, &mut out)));
         assert!(is_start(add_to_batch(&enc, start, 5, &mut out)));
         assert!(is_start(table::<f32>(&enc, start, 10).map(drop)));
@@ -159,7 +169,7 @@ fn a_bad_position_in_a_list_is_refused_untouched() {
     let mut out = vec![SENTINEL; 16 * 5000];
     // The first bad position is named, whatever the threads do.
     assert!(matches!(
-        encode_positions(&enc, &positions, &mut out),
+        posenc_parallel::Positions::new(&enc, &positions).and_then(|list| posenc_parallel::encode_positions(&list, &mut out)),
         Err(Error::NonFinitePosition(p)) if p.is_nan()
     ));
     assert!(untouched(&out));
@@ -197,9 +207,10 @@ fn a_position_range_that_overflows_is_refused_untouched() {
     // The last row's index does not fit in u64.
     let mut out = vec![SENTINEL; 4 * 3];
     assert_eq!(
-        fill_rows(&enc, 0.0, u64::MAX - 1, &mut out),
-        Err(Error::PositionRangeOverflow {
-            start: 0.0,
+        posenc_parallel::Rows::covering(&enc, 0.0, u64::MAX - 1, out.len())
+            .and_then(|rows| posenc_parallel::fill_rows(&rows, &mut out)),
+        Err(Error::RowIndexOverflow {
+            first_row: u64::MAX - 1,
             rows: 3
         })
     );
@@ -215,7 +226,8 @@ fn a_position_range_that_overflows_is_refused_untouched() {
     );
     let mut out = vec![SENTINEL; 4 << 20];
     assert_eq!(
-        fill_rows(&big, 1.0, 0, &mut out),
+        posenc_parallel::Rows::covering(&big, 1.0, 0, out.len())
+            .and_then(|rows| posenc_parallel::fill_rows(&rows, &mut out)),
         Err(Error::AngleOverflow {
             position: (1u64 << 20) as f64,
             scale: 1e303

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use posenc_parallel::{
-    Column, Element, Encoding, Layout, add_to_embeddings, fill_rows, positions_table, row_position,
+    Column, Element, Encoding, Layout, add_to_embeddings, positions_table, row_position,
 };
 use posenc_testkit::bounds::{BACKEND_F32, GOLDEN_PARSE, f64_bound};
 use posenc_testkit::golden::{self, GoldenRow, Worst};
@@ -43,7 +43,9 @@ fn three_ways<T: Element>(enc: &Encoding, position: f64) -> Ways<T> {
         (position, 0)
     };
     let mut table = vec![T::default(); d];
-    fill_rows(enc, start, k, &mut table).unwrap();
+    posenc_parallel::Rows::covering(enc, start, k, table.len())
+        .and_then(|rows| posenc_parallel::fill_rows(&rows, &mut table))
+        .unwrap();
     let listed = positions_table(enc, &[position]).unwrap();
     let mut added = vec![T::default(); d];
     add_to_embeddings(enc, position, &mut added).unwrap();

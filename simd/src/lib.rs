@@ -8,20 +8,27 @@
 //! `Result<_, Error>`; none panics.
 //!
 //! ```
-//! use posenc_simd::{Encoding, encode_row, encode_rows};
+//! use posenc_simd::{Encoding, Positions, Rows, encode_positions, encode_row, encode_rows};
 //!
 //! let enc = Encoding::new(512)?;
 //! let mut row = [0.0f32; 512];
 //! encode_row(&enc, 100_000.0, &mut row)?;
 //!
-//! // Rows start + first_row .. start + first_row + 4 of a table.
+//! // Rows 99 998 .. 100 002 of the table that starts at position 0, checked once.
+//! let rows = Rows::new(&enc, 0.0, 99_998, 4)?;
 //! let mut block = [0.0f32; 4 * 512];
-//! encode_rows(&enc, 0.0, 99_998, &mut block)?;
+//! encode_rows(&rows, &mut block)?;
 //! // Row 100 000 of the table: f32 tables are stepped by rotation from exact anchors, so the
 //! // bits may differ from the single row's, both within 2^-23 of the exact values.
 //! for (a, b) in block[2 * 512..3 * 512].iter().zip(&row) {
 //!     assert!((a - b).abs() <= 2.0 * 2f32.powi(-23));
 //! }
+//!
+//! // An explicit list of positions: each row has the single row's bits.
+//! let positions = Positions::new(&enc, &[100_000.0, 0.5])?;
+//! let mut listed = [0.0f32; 2 * 512];
+//! encode_positions(&positions, &mut listed)?;
+//! assert_eq!(&listed[..512], &row[..]);
 //! # Ok::<(), posenc_simd::Error>(())
 //! ```
 //!
@@ -44,129 +51,89 @@
 //!
 //! - One row ([`encode_row`], [`encode_positions`]): every pair evaluated directly.
 //! - `f32` tables ([`encode_rows`]): rows stepped by the rotation R(1) in `f64` from rows
-//!   evaluated directly at every 64th global row index, several times cheaper per value; blocks
-//!   of 16 MiB or more are written with non-temporal stores (as `memset` does), so that they do
-//!   not first read the memory they overwrite.
+//!   evaluated directly at every [`ANCHOR_ROWS`]th global row index, several times cheaper per
+//!   value; blocks of [`STREAM_BYTES`] or more are written with non-temporal stores (as
+//!   `memset` does), so that they do not first read the memory they overwrite.
+//!
+//! ## Backends
+//! The crate-root functions run [`Backend::detect`], the best path of this build on this
+//! machine. A [`Backend`] is a value naming one path ([`Backend::portable`],
+//! [`Backend::vector`], [`Backend::avx2_fma`]) with the same four functions as methods, for
+//! tests, audits and benchmarks that compare paths in one process:
+//!
+//! ```
+//! use posenc_simd::{Backend, Encoding, Rows};
+//!
+//! let enc = Encoding::new(64)?;
+//! let rows = Rows::new(&enc, 0.0, 0, 100)?;
+//! let mut reference = vec![0.0f64; rows.values()];
+//! Backend::portable().encode_rows(&rows, &mut reference)?;
+//! for backend in [Backend::vector(), Backend::avx2_fma()].into_iter().flatten() {
+//!     let mut fast = vec![0.0f64; rows.values()];
+//!     backend.encode_rows(&rows, &mut fast)?;
+//!     for (a, b) in fast.iter().zip(&reference) {
+//!         assert!((a - b).abs() <= 1e-12, "{}", backend.name());
+//!     }
+//! }
+//! # Ok::<(), posenc_simd::Error>(())
+//! ```
 //!
 //! ## Features
-//! - `scalar-math`: the crate-root functions take the portable path (every value from
-//!   [`posenc_core`], one row at a time), as glam's feature of that name: for audits, and
-//!   targets where the vector code is not wanted. [`portable`] is that path in every build, so
-//!   that one test build checks both.
+//! - `scalar-math`: the vector code is not compiled and [`Backend::detect`] is the portable
+//!   path (every value from [`posenc_core`], one row at a time), as glam's feature of that
+//!   name: for audits, and targets where the vector code is not wanted.
 #![no_std]
 #![deny(missing_docs)]
 
-mod block;
-#[cfg(not(feature = "scalar-math"))]
-mod exact;
-pub mod portable;
+mod backend;
 mod scalar;
+mod tuning;
 #[cfg(not(feature = "scalar-math"))]
 mod vector;
 
-#[cfg(feature = "scalar-math")]
-use scalar as backend;
-#[cfg(not(feature = "scalar-math"))]
-use vector as backend;
+pub use posenc_core::{
+    Column, Element, Encoding, Error, Layout, Positions, Preset, Rows, row_position,
+};
 
-pub use posenc_core::{Column, Element, Encoding, Error, Layout, Preset};
+pub use backend::Backend;
+pub use tuning::{ANCHOR_ROWS, STREAM_BYTES};
 
-pub use block::{check_block, check_positions, row_position};
-
-/// The path the crate-root functions take in this build on this machine: `"portable"` with the
-/// `scalar-math` feature, otherwise the vector path and the instruction set it runs on.
-#[must_use]
-pub fn backend() -> &'static str {
-    #[cfg(feature = "scalar-math")]
-    return "portable (scalar-math)";
-    #[cfg(not(feature = "scalar-math"))]
-    return vector::name();
-}
-
-/// Makes the vector path use `wide`'s lanes (the instruction set the crate was compiled for)
-/// from now on, even where AVX2+FMA was found at run time: for tests and benchmarks that
-/// compare the two, in a process of their own. Results stay within the same bounds, but their
-/// last bits may change (FMA rounds once), so call it before any encoding whose bits matter.
-#[doc(hidden)]
-pub fn disable_runtime_dispatch() {
-    #[cfg(all(
-        target_arch = "x86_64",
-        not(feature = "scalar-math"),
-        not(all(target_feature = "avx2", target_feature = "fma"))
-    ))]
-    vector::disable_runtime_dispatch();
-}
-
-/// Writes the encoding of `position` into `out` (exactly `d_model` values).
+/// Writes the encoding of `position` into `out` (exactly `d_model` values), on
+/// [`Backend::detect`].
 ///
 /// # Errors
 /// [`Error::BufferLength`], [`Error::NonFinitePosition`], [`Error::AngleOverflow`].
+#[inline]
 pub fn encode_row<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
-    enc.check_row(out.len())?;
-    enc.check_position(position)?;
-    backend::encode_row(enc, position, out);
-    Ok(())
+    Backend::detect().encode_row(enc, position, out)
 }
 
-/// Writes rows `first_row .. first_row + out.len() / d_model` of the table whose row `k` is at
-/// position [`row_position`]`(start, k)` into `out`, row after row.
-///
-/// Every row's values depend only on the encoding, `start` and the row's index `k`, never on
-/// where a block starts or ends: a table written in blocks of any sizes is bit-identical to the
-/// table written in one call. This is the kernel the parallel crate runs per chunk.
-///
-/// `f32` tables on the vector path are stepped by the rotation R(1) in `f64` from rows
-/// evaluated directly at every 64th GLOBAL row index (`k % 64 == 0`), which is several times
-/// faster; each value is within 2^−23 of exact like every other, but may differ in its last bit
-/// from [`encode_row`] at the same position. `f64` tables are evaluated row by row, with the
-/// bits of [`encode_row`].
+/// Writes `rows` into `out` (exactly [`rows.values()`](Rows::values) values), on
+/// [`Backend::detect`]: see [`Backend::encode_rows`].
 ///
 /// # Errors
-/// [`Error::NotWholeRows`] when `out.len()` is not a multiple of `d_model`;
-/// [`Error::NonFinitePosition`] or [`Error::AngleOverflow`] when a row's position is not usable;
-/// [`Error::PositionRangeOverflow`] when the row indices pass `u64::MAX`.
-pub fn encode_rows<T: Element>(
-    enc: &Encoding,
-    start: f64,
-    first_row: u64,
-    out: &mut [T],
-) -> Result<(), Error> {
-    let rows = block::check_block(enc, start, first_row, out.len())?;
-    backend::encode_rows(enc, start, first_row, rows, out);
-    Ok(())
+/// [`Error::BufferLength`] when `out` does not hold exactly the rows.
+#[inline]
+pub fn encode_rows<T: Element>(rows: &Rows<'_>, out: &mut [T]) -> Result<(), Error> {
+    Backend::detect().encode_rows(rows, out)
 }
 
-/// Adds the rows that [`encode_rows`] would write to `inout` (`x + pe[first_row..]`), for
-/// embeddings shaped `[rows, d_model]`.
-///
-/// The encoding is evaluated row by row in `f64` (never stepped), added in `f64` and rounded once.
+/// Adds the values [`encode_rows`] would write to `inout` (`x + pe[rows]`), on
+/// [`Backend::detect`]: see [`Backend::add_rows`].
 ///
 /// # Errors
 /// As [`encode_rows`].
-pub fn add_rows<T: Element>(
-    enc: &Encoding,
-    start: f64,
-    first_row: u64,
-    inout: &mut [T],
-) -> Result<(), Error> {
-    let rows = block::check_block(enc, start, first_row, inout.len())?;
-    backend::add_rows(enc, start, first_row, rows, inout);
-    Ok(())
+#[inline]
+pub fn add_rows<T: Element>(rows: &Rows<'_>, inout: &mut [T]) -> Result<(), Error> {
+    Backend::detect().add_rows(rows, inout)
 }
 
-/// Writes one row per position of `positions` into `out` (`positions.len() · d_model` values),
-/// for fractional timesteps and other explicit position lists.
+/// Writes one row per position of `positions` into `out`, on [`Backend::detect`]: see
+/// [`Backend::encode_positions`].
 ///
 /// # Errors
-/// [`Error::BufferLength`] when `out` has not exactly one row per position;
-/// [`Error::NonFinitePosition`] or [`Error::AngleOverflow`] for the first bad position (then
-/// `out` is untouched).
-pub fn encode_positions<T: Element>(
-    enc: &Encoding,
-    positions: &[f64],
-    out: &mut [T],
-) -> Result<(), Error> {
-    block::check_positions(enc, positions, out.len())?;
-    backend::encode_positions(enc, positions, out);
-    Ok(())
+/// [`Error::BufferLength`] when `out` has not exactly one row per position.
+#[inline]
+pub fn encode_positions<T: Element>(positions: &Positions<'_>, out: &mut [T]) -> Result<(), Error> {
+    Backend::detect().encode_positions(positions, out)
 }

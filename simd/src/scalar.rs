@@ -2,9 +2,7 @@
 //! vector path is checked against the same tests, and takes this path itself for the rows and
 //! encodings its reductions do not cover.
 
-use posenc_core::{Element, Encoding};
-
-use crate::block::row_position;
+use posenc_core::{Element, Encoding, Positions, Rows};
 
 /// One row; the caller has validated the position and the length.
 pub(crate) fn encode_row<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) {
@@ -22,32 +20,36 @@ pub(crate) fn add_row<T: Element>(enc: &Encoding, position: f64, inout: &mut [T]
     }
 }
 
-pub(crate) fn encode_rows<T: Element>(
-    enc: &Encoding,
-    start: f64,
-    first_row: u64,
-    rows: usize,
-    out: &mut [T],
-) {
-    for (k, row) in out.chunks_exact_mut(enc.d_model()).take(rows).enumerate() {
-        encode_row(enc, row_position(start, first_row + k as u64), row);
+/// Validated rows into a buffer of their length.
+pub(crate) fn encode_rows<T: Element>(rows: &Rows<'_>, out: &mut [T]) {
+    each_row(rows, out, encode_row);
+}
+
+/// Validated rows added to a buffer of their length.
+pub(crate) fn add_rows<T: Element>(rows: &Rows<'_>, inout: &mut [T]) {
+    each_row(rows, inout, add_row);
+}
+
+/// `row(enc, position, row)` for every row of `rows` and its slice of `data`.
+fn each_row<T: Element>(rows: &Rows<'_>, data: &mut [T], row: fn(&Encoding, f64, &mut [T])) {
+    let enc = rows.encoding();
+    for (k, values) in data
+        .chunks_exact_mut(enc.d_model())
+        .take(rows.len())
+        .enumerate()
+    {
+        row(enc, rows.position(k), values);
     }
 }
 
-pub(crate) fn add_rows<T: Element>(
-    enc: &Encoding,
-    start: f64,
-    first_row: u64,
-    rows: usize,
-    inout: &mut [T],
-) {
-    for (k, row) in inout.chunks_exact_mut(enc.d_model()).take(rows).enumerate() {
-        add_row(enc, row_position(start, first_row + k as u64), row);
-    }
-}
-
-pub(crate) fn encode_positions<T: Element>(enc: &Encoding, positions: &[f64], out: &mut [T]) {
-    for (&position, row) in positions.iter().zip(out.chunks_exact_mut(enc.d_model())) {
+/// Validated positions into a buffer of their length.
+pub(crate) fn encode_positions<T: Element>(positions: &Positions<'_>, out: &mut [T]) {
+    let enc = positions.encoding();
+    for (&position, row) in positions
+        .as_slice()
+        .iter()
+        .zip(out.chunks_exact_mut(enc.d_model()))
+    {
         encode_row(enc, position, row);
     }
 }

@@ -3,7 +3,7 @@
 //! layout, bases in (1, 10^7], shifts, scales and positions up to |c·p| = 2^24, fractional and
 //! negative. `PROPTEST_CASES` raises the number of cases (default 64 per property).
 
-use posenc_simd::{Column, Encoding, Layout, portable};
+use posenc_simd::{Column, Encoding, Layout};
 use posenc_testkit::bounds::{AGREE_F32, agree_f64};
 use proptest::prelude::*;
 
@@ -123,8 +123,8 @@ proptest! {
         check_agreement(
             &enc,
             position,
-            |e, p, o| portable::encode_row(e, p, o).unwrap(),
-            |e, p, o| portable::encode_row(e, p, o).unwrap(),
+            |e, p, o| posenc_simd::Backend::portable().encode_row(e, p, o).unwrap(),
+            |e, p, o| posenc_simd::Backend::portable().encode_row(e, p, o).unwrap(),
         )?;
     }
 
@@ -137,12 +137,12 @@ proptest! {
             position,
             |e, p, o| {
                 let mut rows = vec![0.0f32; 3 * o.len()];
-                posenc_simd::encode_positions(e, &list(p), &mut rows).unwrap();
+                posenc_simd::Positions::new(e, &list(p)).and_then(|list| posenc_simd::encode_positions(&list, &mut rows)).unwrap();
                 o.copy_from_slice(&rows[o.len()..2 * o.len()]);
             },
             |e, p, o| {
                 let mut rows = vec![0.0f64; 3 * o.len()];
-                posenc_simd::encode_positions(e, &list(p), &mut rows).unwrap();
+                posenc_simd::Positions::new(e, &list(p)).and_then(|list| posenc_simd::encode_positions(&list, &mut rows)).unwrap();
                 o.copy_from_slice(&rows[o.len()..2 * o.len()]);
             },
         )?;

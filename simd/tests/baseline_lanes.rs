@@ -1,32 +1,28 @@
-//! The vector path on `wide`'s lanes alone (runtime AVX2+FMA dispatch switched off for this
-//! whole test binary): the golden file, agreement with the core, and blocks against rows.
+//! The vector path on `wide`'s lanes alone (`Backend::vector()`, never the AVX2+FMA lanes
+//! chosen at run time): the golden file, agreement with the core, and blocks against rows.
 //! On machines without AVX2+FMA, or in builds that enable them at compile time, this repeats
 //! what the other suites test, which is harmless.
 
 mod common;
 
-use posenc_simd::{Encoding, Layout, row_position};
+use posenc_simd::{Backend, Encoding, Layout, Rows, row_position};
 use posenc_testkit::bounds::{AGREE_F32, BETWEEN_BACKENDS_F32};
 
-fn baseline() {
-    posenc_simd::disable_runtime_dispatch();
-    assert!(
-        !posenc_simd::backend().contains("run time"),
-        "dispatch still on: {}",
-        posenc_simd::backend()
-    );
+fn baseline() -> Backend {
+    let backend = Backend::vector().unwrap_or(Backend::portable());
+    assert!(!backend.name().contains("run time"), "{}", backend.name());
+    backend
 }
 
 #[test]
 fn baseline_lanes_meet_the_backend_bounds_on_every_golden_row() {
-    baseline();
-    println!("backend: {}", posenc_simd::backend());
-    common::check::<common::Vector>();
+    println!("backend: {}", baseline().name());
+    common::check::<common::Wide>();
 }
 
 #[test]
 fn baseline_lanes_agree_with_the_core_and_blocks_agree_with_rows() {
-    baseline();
+    let backend = baseline();
     for layout in Layout::ALL {
         for (d, base, shift, scale) in [
             (1, 10_000.0, 0.0, 1.0),
@@ -45,11 +41,16 @@ fn baseline_lanes_agree_with_the_core_and_blocks_agree_with_rows() {
             let start = -70_000.25;
             let rows = 37;
             let mut block = vec![0.0f32; rows * d];
-            posenc_simd::encode_rows(&enc, start, 5_000_000, &mut block).unwrap();
+            backend
+                .encode_rows(
+                    &Rows::covering(&enc, start, 5_000_000, block.len()).unwrap(),
+                    &mut block,
+                )
+                .unwrap();
             for (k, row) in block.chunks_exact(d).enumerate() {
                 let position = row_position(start, 5_000_000 + k as u64);
                 let mut single = vec![0.0f32; d];
-                posenc_simd::encode_row(&enc, position, &mut single).unwrap();
+                backend.encode_row(&enc, position, &mut single).unwrap();
                 // f32 tables are stepped by rotation: within the bound of the direct row.
                 for (a, b) in row.iter().zip(&single) {
                     assert!(

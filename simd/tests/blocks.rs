@@ -4,7 +4,7 @@
 //! `BETWEEN_BACKENDS_F32` (both are within the `f32` bound of exact). `add_rows` adds the rows.
 //! For the crate root and the portable path, `f32` and `f64`.
 
-use posenc_simd::{Element, Encoding, Error, Layout, portable, row_position};
+use posenc_simd::{Element, Encoding, Error, Layout, row_position};
 use posenc_testkit::bounds::{BETWEEN_BACKENDS_F32, add_f32};
 use proptest::prelude::*;
 
@@ -23,17 +23,29 @@ struct Path<T: 'static> {
 fn root<T: Element>() -> Path<T> {
     Path {
         row: posenc_simd::encode_row,
-        rows: posenc_simd::encode_rows,
-        add: posenc_simd::add_rows,
+        rows: |e, s, f, o| {
+            posenc_simd::Rows::covering(e, s, f, o.len())
+                .and_then(|rows| posenc_simd::encode_rows(&rows, o))
+        },
+        add: |e, s, f, o| {
+            posenc_simd::Rows::covering(e, s, f, o.len())
+                .and_then(|rows| posenc_simd::add_rows(&rows, o))
+        },
         rows_are_rows: T::MANTISSA_BITS > 24 || cfg!(feature = "scalar-math"),
     }
 }
 
 fn portable<T: Element>() -> Path<T> {
     Path {
-        row: portable::encode_row,
-        rows: portable::encode_rows,
-        add: portable::add_rows,
+        row: |e, p, o| posenc_simd::Backend::portable().encode_row(e, p, o),
+        rows: |e, s, f, o| {
+            posenc_simd::Rows::covering(e, s, f, o.len())
+                .and_then(|rows| posenc_simd::Backend::portable().encode_rows(&rows, o))
+        },
+        add: |e, s, f, o| {
+            posenc_simd::Rows::covering(e, s, f, o.len())
+                .and_then(|rows| posenc_simd::Backend::portable().add_rows(&rows, o))
+        },
         rows_are_rows: true,
     }
 }
@@ -208,7 +220,9 @@ fn huge_positions_in_a_block_equal_single_rows() {
     let enc = Encoding::new(64).unwrap();
     for start in [1.0e9, 1.073_741_800e9, -2.0e12] {
         let mut whole = vec![0.0f32; 40 * 64];
-        posenc_simd::encode_rows(&enc, start, 0, &mut whole).unwrap();
+        posenc_simd::Rows::covering(&enc, start, 0, whole.len())
+            .and_then(|rows| posenc_simd::encode_rows(&rows, &mut whole))
+            .unwrap();
         for (k, row) in whole.chunks_exact(64).enumerate() {
             let mut single = [0.0f32; 64];
             posenc_simd::encode_row(&enc, row_position(start, k as u64), &mut single).unwrap();
@@ -232,11 +246,17 @@ fn large_streamed_tables_have_the_bits_of_small_blocks() {
         // Offset by one value, so that rows start off the 16-byte boundaries.
         let mut buffer = vec![0.0f32; rows * d + 1];
         let streamed = &mut buffer[1..];
-        posenc_simd::encode_rows(&enc, 0.5, 100, streamed).unwrap();
+        posenc_simd::Rows::covering(&enc, 0.5, 100, streamed.len())
+            .and_then(|rows| posenc_simd::encode_rows(&rows, streamed))
+            .unwrap();
         let mut halves = vec![0.0f32; rows * d];
         let (a, b) = halves.split_at_mut(rows / 2 * d);
-        posenc_simd::encode_rows(&enc, 0.5, 100, a).unwrap();
-        posenc_simd::encode_rows(&enc, 0.5, 100 + (rows / 2) as u64, b).unwrap();
+        posenc_simd::Rows::covering(&enc, 0.5, 100, a.len())
+            .and_then(|rows| posenc_simd::encode_rows(&rows, a))
+            .unwrap();
+        posenc_simd::Rows::covering(&enc, 0.5, 100 + (rows / 2) as u64, b.len())
+            .and_then(|rows| posenc_simd::encode_rows(&rows, b))
+            .unwrap();
         assert!(
             streamed == &halves[..],
             "streamed table differs ({layout}, d={d})"

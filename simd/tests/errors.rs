@@ -1,7 +1,7 @@
 //! Every error path of the four functions, on the crate root and the portable path: the error
 //! value, and the output left untouched.
 
-use posenc_simd::{Encoding, Error, portable};
+use posenc_simd::{Encoding, Error};
 
 const SENTINEL: f32 = 7.0;
 
@@ -21,18 +21,36 @@ const PATHS: [(&str, Api); 2] = [
         "root",
         Api {
             row: posenc_simd::encode_row,
-            rows: posenc_simd::encode_rows,
-            add: posenc_simd::add_rows,
-            positions: posenc_simd::encode_positions,
+            rows: |e, s, f, o| {
+                posenc_simd::Rows::covering(e, s, f, o.len())
+                    .and_then(|rows| posenc_simd::encode_rows(&rows, o))
+            },
+            add: |e, s, f, o| {
+                posenc_simd::Rows::covering(e, s, f, o.len())
+                    .and_then(|rows| posenc_simd::add_rows(&rows, o))
+            },
+            positions: |e, p, o| {
+                posenc_simd::Positions::new(e, p)
+                    .and_then(|list| posenc_simd::encode_positions(&list, o))
+            },
         },
     ),
     (
         "portable",
         Api {
-            row: portable::encode_row,
-            rows: portable::encode_rows,
-            add: portable::add_rows,
-            positions: portable::encode_positions,
+            row: |e, p, o| posenc_simd::Backend::portable().encode_row(e, p, o),
+            rows: |e, s, f, o| {
+                posenc_simd::Rows::covering(e, s, f, o.len())
+                    .and_then(|rows| posenc_simd::Backend::portable().encode_rows(&rows, o))
+            },
+            add: |e, s, f, o| {
+                posenc_simd::Rows::covering(e, s, f, o.len())
+                    .and_then(|rows| posenc_simd::Backend::portable().add_rows(&rows, o))
+            },
+            positions: |e, p, o| {
+                posenc_simd::Positions::new(e, p)
+                    .and_then(|list| posenc_simd::Backend::portable().encode_positions(&list, o))
+            },
         },
     ),
 ];
@@ -92,8 +110,8 @@ fn encode_rows_and_add_rows_errors() {
             // The start is checked even for an empty block.
             expect(path, 0, inf, |o| f(&enc, f64::INFINITY, 0, o));
             // Row indices past u64::MAX.
-            let past = Error::PositionRangeOverflow {
-                start: 0.0,
+            let past = Error::RowIndexOverflow {
+                first_row: u64::MAX,
                 rows: 2,
             };
             expect(path, 16, past, |o| f(&enc, 0.0, u64::MAX, o));

@@ -1,7 +1,7 @@
 //! The backends under test, each behind the same two operations: a block of table rows, and one
 //! position. Every relation of the suite is written once against [`Backend`].
 
-use posenc_core::{Element, Encoding, Error};
+use posenc_core::{Element, Encoding, Error, Positions, Rows};
 
 /// One way of computing encodings: the core, the SIMD crate's vector or portable path, the
 /// parallel crate.
@@ -33,7 +33,7 @@ pub trait Backend {
 }
 
 /// `posenc-core`: one `encode` per row. The rows' positions are formed as the SIMD crate's
-/// [`row_position`](posenc_simd::row_position) forms them, so every backend encodes the same
+/// [`row_position`](posenc_core::row_position) forms them, so every backend encodes the same
 /// numbers.
 #[derive(Debug)]
 pub struct Core;
@@ -49,7 +49,7 @@ impl Backend for Core {
         out: &mut [T],
     ) -> Result<(), Error> {
         for (k, row) in out.chunks_exact_mut(enc.d_model()).enumerate() {
-            let position = posenc_simd::row_position(start, first_row + k as u64);
+            let position = posenc_core::row_position(start, first_row + k as u64);
             enc.encode(position, row)?;
         }
         Ok(())
@@ -60,7 +60,8 @@ impl Backend for Core {
     }
 }
 
-/// `posenc-simd`'s crate root: the vector path (the portable one under `scalar-math`).
+/// `posenc-simd`'s crate root, `Backend::detect()`: the vector path (the portable one under
+/// `scalar-math`).
 #[derive(Debug)]
 pub struct Simd;
 
@@ -73,7 +74,7 @@ impl Backend for Simd {
         first_row: u64,
         out: &mut [T],
     ) -> Result<(), Error> {
-        posenc_simd::encode_rows(enc, start, first_row, out)
+        posenc_simd::encode_rows(&Rows::covering(enc, start, first_row, out.len())?, out)
     }
 
     fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
@@ -81,7 +82,7 @@ impl Backend for Simd {
     }
 }
 
-/// `posenc-simd`'s portable path, `posenc_simd::portable`, whatever the features.
+/// `posenc-simd`'s portable path, `posenc_simd::Backend::portable()`, whatever the features.
 #[derive(Debug)]
 pub struct Portable;
 
@@ -94,11 +95,12 @@ impl Backend for Portable {
         first_row: u64,
         out: &mut [T],
     ) -> Result<(), Error> {
-        posenc_simd::portable::encode_rows(enc, start, first_row, out)
+        posenc_simd::Backend::portable()
+            .encode_rows(&Rows::covering(enc, start, first_row, out.len())?, out)
     }
 
     fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
-        posenc_simd::portable::encode_row(enc, position, out)
+        posenc_simd::Backend::portable().encode_row(enc, position, out)
     }
 }
 
@@ -116,11 +118,12 @@ impl Backend for Parallel {
         first_row: u64,
         out: &mut [T],
     ) -> Result<(), Error> {
-        posenc_parallel::fill_rows(enc, start, first_row, out)
+        posenc_parallel::fill_rows(&Rows::covering(enc, start, first_row, out.len())?, out)
     }
 
     fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
-        posenc_parallel::encode_positions(enc, &[position], out)
+        let list = [position];
+        posenc_parallel::encode_positions(&Positions::new(enc, &list)?, out)
     }
 }
 

@@ -13,8 +13,14 @@ type AddRows<T> = fn(&Encoding, f64, u64, &mut [T]) -> Result<(), Error>;
 
 fn paths<T: Element>() -> [(&'static str, AddRows<T>); 4] {
     [
-        ("simd add_rows", posenc_simd::add_rows::<T>),
-        ("portable add_rows", posenc_simd::portable::add_rows::<T>),
+        ("simd add_rows", |e, s, f, o| {
+            posenc_simd::Rows::covering(e, s, f, o.len())
+                .and_then(|rows| posenc_simd::add_rows(&rows, o))
+        }),
+        ("portable add_rows", |e, s, f, o| {
+            posenc_simd::Rows::covering(e, s, f, o.len())
+                .and_then(|rows| posenc_simd::Backend::portable().add_rows(&rows, o))
+        }),
         ("parallel add_to_embeddings", |enc, start, first_row, x| {
             // add_to_embeddings starts at row 0: shift the start instead (exact: both are
             // integers or multiples of 2^-10 well inside f64's precision).

@@ -104,12 +104,15 @@ fn fill<T: Element>(
     let len = (values / d) * d + extra;
     let blank = vec![T::from_f64(3.0); len];
     let mut seq = blank.clone();
-    let result = posenc_simd::encode_rows(enc, start, first_row, &mut seq);
+    let result = posenc_simd::Rows::covering(enc, start, first_row, seq.len())
+        .and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq));
     in_every_pool("fill_rows", &blank, (&result, &seq), |out| {
-        posenc_parallel::fill_rows(enc, start, first_row, out)
+        posenc_parallel::Rows::covering(enc, start, first_row, out.len())
+            .and_then(|rows| posenc_parallel::fill_rows(&rows, out))
     })?;
     let mut seq = blank.clone();
-    let result = posenc_simd::encode_rows(enc, start, 0, &mut seq);
+    let result = posenc_simd::Rows::covering(enc, start, 0, seq.len())
+        .and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq));
     in_every_pool("fill_table", &blank, (&result, &seq), |out| {
         posenc_parallel::fill_table(enc, start, out)
     })?;
@@ -127,9 +130,11 @@ fn positions<T: Element>(
 ) -> Result<(), TestCaseError> {
     let blank = vec![T::from_f64(3.0); positions.len() * enc.d_model() + extra];
     let mut seq = blank.clone();
-    let result = posenc_simd::encode_positions(enc, positions, &mut seq);
+    let result = posenc_simd::Positions::new(enc, positions)
+        .and_then(|list| posenc_simd::encode_positions(&list, &mut seq));
     in_every_pool("encode_positions", &blank, (&result, &seq), |out| {
-        posenc_parallel::encode_positions(enc, positions, out)
+        posenc_parallel::Positions::new(enc, positions)
+            .and_then(|list| posenc_parallel::encode_positions(&list, out))
     })?;
     if extra == 0 {
         allocated_in_every_pool("positions_table", &seq, || {
@@ -151,15 +156,17 @@ fn add<T: Element>(
         .collect();
     // x + pe[start ..] over the whole buffer as one sequence.
     let mut seq = x.clone();
-    let result = posenc_simd::add_rows(enc, start, 0, &mut seq);
+    let result = posenc_simd::Rows::covering(enc, start, 0, seq.len())
+        .and_then(|rows| posenc_simd::add_rows(&rows, &mut seq));
     in_every_pool("add_to_embeddings", &x, (&result, &seq), |out| {
         posenc_parallel::add_to_embeddings(enc, start, out)
     })?;
     // The same for each of `batch` sequences of `seq_len` rows.
     let mut seq = x.clone();
-    let result = seq
-        .chunks_exact_mut(seq_len * d)
-        .try_for_each(|s| posenc_simd::add_rows(enc, start, 0, s));
+    let result = seq.chunks_exact_mut(seq_len * d).try_for_each(|s| {
+        posenc_simd::Rows::covering(enc, start, 0, s.len())
+            .and_then(|rows| posenc_simd::add_rows(&rows, s))
+    });
     in_every_pool("add_to_batch", &x, (&result, &seq), |out| {
         posenc_parallel::add_to_batch(enc, start, seq_len, out)
     })
@@ -219,10 +226,12 @@ fn invalid_calls_fail_alike() {
     ] {
         let blank = vec![0.0f32; len];
         let mut seq = blank.clone();
-        let result = posenc_simd::encode_rows(&enc, start, first_row, &mut seq);
+        let result = posenc_simd::Rows::covering(&enc, start, first_row, seq.len())
+            .and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq));
         assert!(result.is_err(), "{start} {first_row} {len}: {result:?}");
         in_every_pool("fill_rows", &blank, (&result, &seq), |out| {
-            posenc_parallel::fill_rows(&enc, start, first_row, out)
+            posenc_parallel::Rows::covering(&enc, start, first_row, out.len())
+                .and_then(|rows| posenc_parallel::fill_rows(&rows, out))
         })
         .unwrap();
     }

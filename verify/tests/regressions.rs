@@ -8,35 +8,42 @@ use posenc_core::{Encoding, Error, Layout};
 #[test]
 fn rows_past_u64_max_are_an_error() {
     let enc = Encoding::new(4).unwrap();
-    let expected = Err(Error::PositionRangeOverflow {
-        start: 0.5,
+    let expected = Err(Error::RowIndexOverflow {
+        first_row: u64::MAX,
         rows: 2,
     });
     let mut out = [0.0f32; 8];
     assert_eq!(
-        posenc_simd::encode_rows(&enc, 0.5, u64::MAX, &mut out),
+        posenc_simd::Rows::covering(&enc, 0.5, u64::MAX, out.len())
+            .and_then(|rows| posenc_simd::encode_rows(&rows, &mut out)),
         expected
     );
     assert_eq!(
-        posenc_simd::add_rows(&enc, 0.5, u64::MAX, &mut out),
+        posenc_simd::Rows::covering(&enc, 0.5, u64::MAX, out.len())
+            .and_then(|rows| posenc_simd::add_rows(&rows, &mut out)),
         expected
     );
     assert_eq!(
-        posenc_simd::portable::encode_rows(&enc, 0.5, u64::MAX, &mut out),
+        posenc_simd::Rows::covering(&enc, 0.5, u64::MAX, out.len())
+            .and_then(|rows| posenc_simd::Backend::portable().encode_rows(&rows, &mut out)),
         expected
     );
     assert_eq!(
-        posenc_simd::portable::add_rows(&enc, 0.5, u64::MAX, &mut out),
+        posenc_simd::Rows::covering(&enc, 0.5, u64::MAX, out.len())
+            .and_then(|rows| posenc_simd::Backend::portable().add_rows(&rows, &mut out)),
         expected
     );
     assert_eq!(
-        posenc_parallel::fill_rows(&enc, 0.5, u64::MAX, &mut out),
+        posenc_parallel::Rows::covering(&enc, 0.5, u64::MAX, out.len())
+            .and_then(|rows| posenc_parallel::fill_rows(&rows, &mut out)),
         expected
     );
     assert_eq!(out, [0.0; 8], "nothing written");
     // The last row that has an index is fine.
     let mut one = [0.0f64; 4];
-    posenc_simd::encode_rows(&enc, 0.5, u64::MAX, &mut one).unwrap();
+    posenc_simd::Rows::covering(&enc, 0.5, u64::MAX, one.len())
+        .and_then(|rows| posenc_simd::encode_rows(&rows, &mut one))
+        .unwrap();
     let mut core = [0.0f64; 4];
     enc.encode(0.5 + u64::MAX as f64, &mut core).unwrap();
     assert_eq!(one, core);
@@ -62,9 +69,13 @@ fn a_split_row_of_one_column_is_zero() {
         posenc_simd::encode_row(&enc, 123.0, &mut row).unwrap();
         assert_eq!(row, [0.0]);
         let mut rows = [7.0f64; 3];
-        posenc_simd::encode_rows(&enc, 123.0, 5, &mut rows).unwrap();
+        posenc_simd::Rows::covering(&enc, 123.0, 5, rows.len())
+            .and_then(|r| posenc_simd::encode_rows(&r, &mut rows))
+            .unwrap();
         assert_eq!(rows, [0.0; 3]);
-        posenc_parallel::fill_rows(&enc, 123.0, 5, &mut rows).unwrap();
+        posenc_parallel::Rows::covering(&enc, 123.0, 5, rows.len())
+            .and_then(|r| posenc_parallel::fill_rows(&r, &mut rows))
+            .unwrap();
         assert_eq!(rows, [0.0; 3]);
     }
 }
@@ -84,9 +95,13 @@ fn a_block_may_end_on_the_last_row_index() {
     ] {
         let first_row = u64::MAX - (rows as u64 - 1);
         let mut out = vec![0.0f32; rows * 8];
-        posenc_simd::encode_rows(&enc, start, first_row, &mut out).unwrap();
+        posenc_simd::Rows::covering(&enc, start, first_row, out.len())
+            .and_then(|rows| posenc_simd::encode_rows(&rows, &mut out))
+            .unwrap();
         let mut par = vec![0.0f32; rows * 8];
-        posenc_parallel::fill_rows(&enc, start, first_row, &mut par).unwrap();
+        posenc_parallel::Rows::covering(&enc, start, first_row, par.len())
+            .and_then(|rows| posenc_parallel::fill_rows(&rows, &mut par))
+            .unwrap();
         assert_eq!(out, par);
         for (k, row) in out.chunks_exact(8).enumerate() {
             let position = posenc_simd::row_position(start, first_row + k as u64);

@@ -7,7 +7,7 @@ use super::{FONT, drawing_error, save_png, tick_label};
 use crate::args::DecayArgs;
 use crate::config::describe_short;
 use crate::errors::CliError;
-use crate::rows::{Rows, block_rows, blocks};
+use crate::rows::{Checked, Rows, block_rows, blocks};
 
 /// The most distances drawn (16 MiB of dot products; more would not show on any picture).
 const MAX_DISTANCES: u64 = 2_000_000;
@@ -21,11 +21,11 @@ pub(crate) fn run(args: &DecayArgs) -> Result<(), CliError> {
             "--max-len for the decay plot must be 11 to {MAX_DISTANCES}, got {count}"
         )));
     }
-    let rows = Rows::Range {
+    let flags = Rows::Range {
         start: args.start,
         count,
     };
-    rows.validate(&enc)?;
+    let rows = flags.validate(&enc)?;
     let dots = args.encoding.run_in_pool(|| dot_products(&enc, &rows))?;
     let means = decade_means(&dots);
 
@@ -104,16 +104,16 @@ pub(crate) fn run(args: &DecayArgs) -> Result<(), CliError> {
 }
 
 /// `PE(p)·PE(p + k)` for every row k of `rows`, in `f64`, a block at a time.
-fn dot_products(enc: &posenc_parallel::Encoding, rows: &Rows) -> Result<Vec<f64>, CliError> {
+fn dot_products(enc: &posenc_parallel::Encoding, rows: &Checked<'_>) -> Result<Vec<f64>, CliError> {
     let d = enc.d_model();
     let mut first_row = vec![0.0f64; d];
-    rows.fill(enc, 0, &mut first_row)?;
+    rows.fill(0, &mut first_row)?;
     let mut dots = Vec::with_capacity(rows.count() as usize);
     let mut block = Vec::new();
     for (first, count) in blocks(rows.count(), block_rows(d * 8)) {
         block.clear();
         block.resize(count * d, 0.0);
-        rows.fill(enc, first, &mut block)?;
+        rows.fill(first, &mut block)?;
         let products: Vec<f64> = block
             .par_chunks(d)
             .map(|row| row.iter().zip(&first_row).map(|(a, b)| a * b).sum())
@@ -148,11 +148,11 @@ mod tests {
     fn the_seed_decay_numbers() {
         // SPEC relation 7 for d = 512, base 10^4: 256 at k = 0, then about 202, 132, 68, 7.
         let enc = Encoding::new(512).unwrap();
-        let rows = Rows::Range {
+        let flags = Rows::Range {
             start: 0.0,
             count: 10_000,
         };
-        let dots = dot_products(&enc, &rows).unwrap();
+        let dots = dot_products(&enc, &flags.validate(&enc).unwrap()).unwrap();
         assert!((dots[0] - 256.0).abs() < 1e-9);
         let means: Vec<f64> = decade_means(&dots).iter().map(|m| m.2).collect();
         assert_eq!(means.len(), 4);

@@ -26,14 +26,13 @@ pub(crate) fn run(args: &HeatmapArgs) -> Result<(), CliError> {
             count.saturating_mul(d as u64)
         )));
     }
-    let rows = Rows::Range {
+    let flags = Rows::Range {
         start: args.start,
         count,
     };
-    rows.validate(&enc)?;
+    let rows = flags.validate(&enc)?;
     let mut values = vec![0.0f64; count as usize * d];
-    args.encoding
-        .run_in_pool(|| rows.fill(&enc, 0, &mut values))?;
+    args.encoding.run_in_pool(|| rows.fill(0, &mut values))?;
 
     let title = format!(
         "Sinusoidal positional encoding, d_model = {d} ({})",

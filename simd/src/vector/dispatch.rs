@@ -28,11 +28,6 @@ pub(crate) fn avx2_fma() -> bool {
     }
 }
 
-/// From now on, run the `wide` lanes even where AVX2+FMA is present.
-pub(crate) fn disable() {
-    AVX2_FMA.store(ABSENT, Ordering::Relaxed);
-}
-
 /// `CPUID(leaf, subleaf)`. Safe to call in recent Rust; `unsafe` for the older compilers of
 /// the MSRV range.
 #[allow(unused_unsafe)]

@@ -9,7 +9,7 @@
 //! sub-ulp `log` of a number below 0.35, an absolute 2^−54, divided by the exact `D`.
 //!
 //! `exp(−x) = 2^−k·exp(−r)` with `k = round(x/ln 2)`, `r = x − k·ln 2` (ln 2 in two parts, the
-//! first of 32 bits so `k·LN2_1` is exact), `|r| ≤ ln 2 / 2`; `exp(−r)` is Taylor's polynomial
+//! first of 32 bits so `k·LN2_HI` is exact), `|r| ≤ ln 2 / 2`; `exp(−r)` is Taylor's polynomial
 //! of degree 13, whose truncation error is below 2^−57, evaluated as `1 + (u + u²·P(u))` with
 //! `P = A + u⁶·B` (two Horner chains of degree 5 side by side: the kernel waits on this
 //! latency before its first sine); `2^−k` is built from its bits.
@@ -29,8 +29,8 @@
 use core::mem::MaybeUninit;
 
 use super::lanes::Lanes;
-use crate::exact::split;
 use posenc_core::Encoding;
+use posenc_core::exact::{LN2_HI, LN2_LO, split};
 
 /// Above this exponent `ω = e^−x` would leave the normal range (2^−k is built from its bits):
 /// such encodings (a tiny D from a large shift) take the portable path.
@@ -42,10 +42,6 @@ const MAX_PAIRS: usize = 1 << 27;
 /// `1.5·2^52`: adding it rounds an `f64` below 2^51 to an integer, held in the low bits.
 pub(crate) const ROUNDER: f64 = 6_755_399_441_055_744.0;
 
-/// ln 2 to 32 bits: `k·LN2_1` is exact for `|k| < 2^21`.
-const LN2_1: f64 = 0.693_147_180_601_954_5;
-/// ln 2 − LN2_1, to 53 bits (the rest, 1.3e−27, is far below any `k·2^−53`).
-const LN2_2: f64 = -4.200_915_072_681_084_6e-11;
 const INV_LN2: f64 = core::f64::consts::LOG2_E;
 
 /// `1/j!` for j = 2..=13, Taylor's coefficients of exp.
@@ -93,7 +89,12 @@ impl<L: Lanes> Frequencies<L> {
         let mut fours = [0.0f64; 4];
         (exponent.omega4::<L>(0, 4) * L::splat(core::f64::consts::FRAC_2_PI)).store(&mut fours);
         let ones = exponent.omega4::<L>(0, 1);
-        let low = fours.map(|four| L::splat(four) * ones);
+        // A loop, not `fours.map(..)`: the closure would not inherit the caller's target
+        // features, and LLVM may leave it (and the AVX operations in it) out of line.
+        let mut low = [ones; GROUP / 4];
+        for (low, &four) in low.iter_mut().zip(&fours) {
+            *low = L::splat(four) * ones;
+        }
         Frequencies { exponent, low }
     }
 
@@ -183,8 +184,8 @@ impl Exponent {
         let x_lo = i * L::splat(self.l2);
         let rounded = (x_hi + x_mid).mul_add(L::splat(INV_LN2), L::splat(ROUNDER));
         let k = rounded - L::splat(ROUNDER);
-        let t1 = k.mul_neg_add(L::splat(LN2_1), x_hi);
-        let r = t1 + (k.mul_neg_add(L::splat(LN2_2), x_mid) + x_lo);
+        let t1 = k.mul_neg_add(L::splat(LN2_HI), x_hi);
+        let r = t1 + (k.mul_neg_add(L::splat(LN2_LO), x_mid) + x_lo);
         let u = -r;
         // exp(u) = 1 + (u + u²·(A(u) + u⁶·B(u))), A and B of degree 5 side by side: half the
         // latency of one Horner chain of degree 13.

@@ -7,7 +7,7 @@
 
 use core::mem::MaybeUninit;
 
-use posenc_core::{Element, Encoding, Layout, RowMut};
+use posenc_core::{Columns, Element, Encoding, Layout, RowMut, Rows};
 
 use super::frequency::{Exponent, Frequencies};
 use super::lanes::Lanes;
@@ -15,7 +15,6 @@ use super::lanes32::Lanes32;
 use super::recurrence;
 use super::sincos::{MAX_ANGLE, sin_cos};
 use super::sincos32;
-use crate::block::row_position;
 use crate::scalar;
 
 /// Pairs per chunk: ω' of this many pairs is made before any row uses it (a stack array of
@@ -86,30 +85,10 @@ impl<'a> Plan<'a> {
     /// `f32` table rows by rotation from anchors (see `recurrence`); periods out of the
     /// vector range are written directly, row by row.
     #[inline(always)]
-    pub(crate) fn table_f32<L: Lanes>(
-        &self,
-        start: f64,
-        first_row: u64,
-        rows: usize,
-        out: &mut [f32],
-    ) {
-        recurrence::table_f32::<L>(
-            self.enc,
-            self.exponent,
-            start,
-            first_row,
-            rows,
-            out,
-            |k, tile| {
-                let tile_rows = tile.len() / self.enc.d_model();
-                self.run::<L, f32>(
-                    Mode::Write,
-                    tile_rows,
-                    |t| row_position(start, k + t as u64),
-                    tile,
-                );
-            },
-        );
+    pub(crate) fn table_f32<L: Lanes>(&self, rows: &Rows<'_>, out: &mut [f32]) {
+        recurrence::table_f32::<L>(self.exponent, rows, out, |chunk, tile| {
+            self.run::<L, f32>(Mode::Write, chunk.len(), |t| chunk.position(t), tile);
+        });
     }
 
     #[inline(always)]
@@ -205,7 +184,9 @@ impl<'a> Plan<'a> {
         }
         if self.enc.layout() != Layout::Interleaved && !d.is_multiple_of(2) {
             for row in tile.chunks_exact_mut(d) {
-                put(mode, &mut row[d - 1], 0.0);
+                if let Columns::Split { pad, .. } = self.enc.layout().columns(row) {
+                    pad.iter_mut().for_each(|p| put(mode, p, 0.0));
+                }
             }
         }
     }
@@ -222,35 +203,33 @@ impl<'a> Plan<'a> {
         cp: L,
         row: &mut [f32],
     ) {
-        let (d, n) = (self.enc.d_model(), self.enc.pairs());
         // Loops over pairs of ω vectors rather than a `map` over them: closures would not
         // inherit the caller's target features.
-        match self.enc.layout() {
-            Layout::Interleaved => {
-                // The lone last sine of an odd row is in the last, partial, chunk.
-                let columns = &mut row[2 * first_pair..(2 * (first_pair + len)).min(d)];
-                for (out, w) in columns.chunks_mut(16).zip(omega.chunks_exact(2)) {
+        match self.enc.layout().columns(row).run(first_pair, len) {
+            // The lone last sine of an odd row is in the last, partial, chunk.
+            Columns::Interleaved(columns) => {
+                let mut whole = columns.chunks_exact_mut(16);
+                let mut omega = omega.chunks_exact(2);
+                for (out, w) in (&mut whole).zip(&mut omega) {
                     let (s, c) = sincos32::sin_cos(cp, [w[0], w[1]]);
-                    if let Ok(out) = <&mut [f32; 16]>::try_from(&mut *out) {
+                    if let Ok(out) = <&mut [f32; 16]>::try_from(out) {
                         L::Narrow::store_interleaved(s, c, out);
-                    } else {
-                        let mut all = [0.0; 16];
-                        L::Narrow::store_interleaved(s, c, &mut all);
-                        out.copy_from_slice(&all[..out.len()]);
                     }
                 }
-            }
-            Layout::SplitSinCos | Layout::SplitCosSin => {
-                let (sin_at, cos_at) = if self.enc.layout() == Layout::SplitSinCos {
-                    (first_pair, n + first_pair)
-                } else {
-                    (n + first_pair, first_pair)
-                };
-                for (at, w) in (0..len).step_by(8).zip(omega.chunks_exact(2)) {
+                let out = whole.into_remainder();
+                if let (false, Some(w)) = (out.is_empty(), omega.next()) {
                     let (s, c) = sincos32::sin_cos(cp, [w[0], w[1]]);
-                    let end = len.min(at + 8);
-                    store_f32(s, &mut row[sin_at + at..sin_at + end]);
-                    store_f32(c, &mut row[cos_at + at..cos_at + end]);
+                    let mut all = [0.0; 16];
+                    L::Narrow::store_interleaved(s, c, &mut all);
+                    out.copy_from_slice(&all[..out.len()]);
+                }
+            }
+            Columns::Split { sin, cos, .. } => {
+                let runs = sin.chunks_mut(8).zip(cos.chunks_mut(8));
+                for ((sin, cos), w) in runs.zip(omega.chunks_exact(2)) {
+                    let (s, c) = sincos32::sin_cos(cp, [w[0], w[1]]);
+                    store_f32(s, sin);
+                    store_f32(c, cos);
                 }
             }
         }
@@ -271,18 +250,16 @@ impl<'a> Plan<'a> {
         four: impl Fn(L) -> [E; N4],
         eight: impl Fn(L, L) -> [E; N8],
     ) -> bool {
-        let (d, n) = (self.enc.d_model(), self.enc.pairs());
         let short = size_of::<E>() == 4;
         if !len.is_multiple_of(4) {
             return false;
         }
         let vectors = len / 4;
-        match self.enc.layout() {
-            Layout::Interleaved => {
-                let start = 2 * first_pair;
-                let Some(columns) = row.get_mut(start..start + 2 * len) else {
+        match self.enc.layout().columns(row).run(first_pair, len) {
+            Columns::Interleaved(columns) => {
+                if columns.len() != 2 * len {
                     return false;
-                };
+                }
                 for (&w, out) in omega.iter().zip(columns.chunks_exact_mut(8)).take(vectors) {
                     let (s, c) = if short {
                         sin_cos::<L, true>(cp * w)
@@ -292,21 +269,16 @@ impl<'a> Plan<'a> {
                     out.copy_from_slice(&eight(s, c));
                 }
             }
-            Layout::SplitSinCos | Layout::SplitCosSin => {
-                let (sin_at, cos_at) = if self.enc.layout() == Layout::SplitSinCos {
-                    (first_pair, n + first_pair)
-                } else {
-                    (n + first_pair, first_pair)
-                };
-                let _ = d;
-                for (v, &w) in omega.iter().enumerate().take(vectors) {
+            Columns::Split { sin, cos, .. } => {
+                let runs = sin.chunks_exact_mut(4).zip(cos.chunks_exact_mut(4));
+                for (&w, (sin, cos)) in omega.iter().zip(runs).take(vectors) {
                     let (s, c) = if short {
                         sin_cos::<L, true>(cp * w)
                     } else {
                         sin_cos::<L, false>(cp * w)
                     };
-                    row[sin_at + 4 * v..sin_at + 4 * v + 4].copy_from_slice(&four(s));
-                    row[cos_at + 4 * v..cos_at + 4 * v + 4].copy_from_slice(&four(c));
+                    sin.copy_from_slice(&four(s));
+                    cos.copy_from_slice(&four(c));
                 }
             }
         }
@@ -323,31 +295,28 @@ impl<'a> Plan<'a> {
         cos: &[f64],
         row: &mut [T],
     ) {
-        let (d, n) = (self.enc.d_model(), self.enc.pairs());
         let len = sin.len();
-        match self.enc.layout() {
-            Layout::Interleaved => {
-                let columns = &mut row[2 * first_pair..(2 * (first_pair + len)).min(d)];
+        match self.enc.layout().columns(row).run(first_pair, len) {
+            Columns::Interleaved(columns) => {
                 let mut pairs = columns.chunks_exact_mut(2);
                 for ((out, &s), &c) in (&mut pairs).zip(sin).zip(cos) {
                     put(mode, &mut out[0], s);
                     put(mode, &mut out[1], c);
                 }
                 // The lone last sine of an odd row.
-                if let [lone] = pairs.into_remainder() {
-                    put(mode, lone, sin[len - 1]);
+                if let ([lone], Some(&s)) = (pairs.into_remainder(), sin.last()) {
+                    put(mode, lone, s);
                 }
             }
-            Layout::SplitSinCos | Layout::SplitCosSin => {
-                let (sin_at, cos_at) = if self.enc.layout() == Layout::SplitSinCos {
-                    (first_pair, n + first_pair)
-                } else {
-                    (n + first_pair, first_pair)
-                };
-                for (out, &s) in row[sin_at..sin_at + len].iter_mut().zip(sin) {
+            Columns::Split {
+                sin: sin_out,
+                cos: cos_out,
+                ..
+            } => {
+                for (out, &s) in sin_out.iter_mut().zip(sin) {
                     put(mode, out, s);
                 }
-                for (out, &c) in row[cos_at..cos_at + len].iter_mut().zip(cos) {
+                for (out, &c) in cos_out.iter_mut().zip(cos) {
                     put(mode, out, c);
                 }
             }

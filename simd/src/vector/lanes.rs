@@ -156,6 +156,24 @@ impl Lanes for f64x4 {
 #[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
 pub(crate) use avx2::Avx2;
 
+/// `impl $op for $lanes` by one AVX intrinsic on the wrapped registers, for the AVX2+FMA lane
+/// types (here and in `lanes32`), whose values exist only where AVX is present.
+#[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
+macro_rules! register_op {
+    ($lanes:ident, $op:ident, $method:ident, $intrinsic:ident) => {
+        impl $op for $lanes {
+            type Output = Self;
+            #[inline(always)]
+            fn $method(self, other: Self) -> Self {
+                // SAFETY: AVX is present wherever a value of these lanes exists (module docs).
+                $lanes(unsafe { $intrinsic(self.0, other.0) })
+            }
+        }
+    };
+}
+#[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
+pub(crate) use register_op;
+
 #[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
 mod avx2 {
     //! AVX2+FMA lanes. A value of [`Avx2`] is only ever made inside a function compiled with
@@ -172,30 +190,9 @@ mod avx2 {
     #[repr(transparent)]
     pub(crate) struct Avx2(__m256d);
 
-    impl Add for Avx2 {
-        type Output = Self;
-        #[inline(always)]
-        fn add(self, other: Self) -> Self {
-            // SAFETY: AVX is present wherever an Avx2 value exists (module docs).
-            Avx2(unsafe { _mm256_add_pd(self.0, other.0) })
-        }
-    }
-    impl Sub for Avx2 {
-        type Output = Self;
-        #[inline(always)]
-        fn sub(self, other: Self) -> Self {
-            // SAFETY: as for `add`.
-            Avx2(unsafe { _mm256_sub_pd(self.0, other.0) })
-        }
-    }
-    impl Mul for Avx2 {
-        type Output = Self;
-        #[inline(always)]
-        fn mul(self, other: Self) -> Self {
-            // SAFETY: as for `add`.
-            Avx2(unsafe { _mm256_mul_pd(self.0, other.0) })
-        }
-    }
+    register_op!(Avx2, Add, add, _mm256_add_pd);
+    register_op!(Avx2, Sub, sub, _mm256_sub_pd);
+    register_op!(Avx2, Mul, mul, _mm256_mul_pd);
     impl Neg for Avx2 {
         type Output = Self;
         #[inline(always)]
@@ -207,17 +204,17 @@ mod avx2 {
     impl Lanes for Avx2 {
         #[inline(always)]
         fn splat(x: f64) -> Self {
-            // SAFETY: as for `add`.
+            // SAFETY: as for the `register_op!` operators.
             Avx2(unsafe { _mm256_set1_pd(x) })
         }
         #[inline(always)]
         fn new(lanes: [f64; 4]) -> Self {
-            // SAFETY: as for `add`; the pointer is to four readable f64.
+            // SAFETY: as for the `register_op!` operators; the pointer is to four readable f64.
             Avx2(unsafe { _mm256_loadu_pd(lanes.as_ptr()) })
         }
         #[inline(always)]
         fn store(self, out: &mut [f64; 4]) {
-            // SAFETY: as for `add`; the pointer is to four writable f64.
+            // SAFETY: as for the `register_op!` operators; the pointer is to four writable f64.
             unsafe { _mm256_storeu_pd(out.as_mut_ptr(), self.0) }
         }
         #[inline(always)]
@@ -234,27 +231,27 @@ mod avx2 {
         fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
             // blendv reads each lane's sign bit: move bit 0 there.
             let odd = bits.shl_bits::<63>();
-            // SAFETY: as for `add`.
+            // SAFETY: as for the `register_op!` operators.
             Avx2(unsafe { _mm256_blendv_pd(if_even.0, if_odd.0, odd.0) })
         }
         #[inline(always)]
         fn min(self, other: Self) -> Self {
-            // SAFETY: as for `add`.
+            // SAFETY: as for the `register_op!` operators.
             Avx2(unsafe { _mm256_min_pd(self.0, other.0) })
         }
         #[inline(always)]
         fn splat_bits(bits: u64) -> Self {
-            // SAFETY: as for `add`.
+            // SAFETY: as for the `register_op!` operators.
             Avx2(unsafe { _mm256_castsi256_pd(_mm256_set1_epi64x(bits as i64)) })
         }
         #[inline(always)]
         fn and(self, other: Self) -> Self {
-            // SAFETY: as for `add`.
+            // SAFETY: as for the `register_op!` operators.
             Avx2(unsafe { _mm256_and_pd(self.0, other.0) })
         }
         #[inline(always)]
         fn xor(self, other: Self) -> Self {
-            // SAFETY: as for `add`.
+            // SAFETY: as for the `register_op!` operators.
             Avx2(unsafe { _mm256_xor_pd(self.0, other.0) })
         }
         #[inline(always)]
@@ -287,14 +284,14 @@ mod avx2 {
         #[inline(always)]
         fn to_f32(self) -> [f32; 4] {
             let mut out = [0.0f32; 4];
-            // SAFETY: as for `add`; the pointer is to four writable f32.
+            // SAFETY: as for the `register_op!` operators; the pointer is to four writable f32.
             unsafe { _mm_storeu_ps(out.as_mut_ptr(), _mm256_cvtpd_ps(self.0)) };
             out
         }
         #[inline(always)]
         fn interleave_f32(sin: Self, cos: Self) -> [f32; 8] {
             let mut out = [0.0f32; 8];
-            // SAFETY: as for `add`; the pointers are to eight writable f32.
+            // SAFETY: as for the `register_op!` operators; the pointers are to eight writable f32.
             unsafe {
                 let (s, c) = (_mm256_cvtpd_ps(sin.0), _mm256_cvtpd_ps(cos.0));
                 _mm_storeu_ps(out.as_mut_ptr(), _mm_unpacklo_ps(s, c));
@@ -305,7 +302,7 @@ mod avx2 {
         #[inline(always)]
         fn interleave_f64(sin: Self, cos: Self) -> [f64; 8] {
             let mut out = [0.0f64; 8];
-            // SAFETY: as for `add`; the pointers are to eight writable f64.
+            // SAFETY: as for the `register_op!` operators; the pointers are to eight writable f64.
             unsafe {
                 let low = _mm256_unpacklo_pd(sin.0, cos.0); // s0 c0 s2 c2
                 let high = _mm256_unpackhi_pd(sin.0, cos.0); // s1 c1 s3 c3
@@ -321,7 +318,7 @@ mod avx2 {
         const NARROW_FUSED: bool = true;
         #[inline(always)]
         fn narrow(lo: Self, hi: Self) -> Avx2x8 {
-            // SAFETY: as for `add`.
+            // SAFETY: as for the `register_op!` operators.
             Avx2x8(unsafe {
                 _mm256_insertf128_ps::<1>(
                     _mm256_castps128_ps256(_mm256_cvtpd_ps(lo.0)),

@@ -85,32 +85,19 @@ mod avx2 {
     use core::ops::{Add, Mul};
 
     use super::Lanes32;
+    use crate::vector::lanes::register_op;
 
     #[derive(Debug, Clone, Copy)]
     #[repr(transparent)]
     pub(crate) struct Avx2x8(pub(crate) __m256);
 
-    impl Add for Avx2x8 {
-        type Output = Self;
-        #[inline(always)]
-        fn add(self, other: Self) -> Self {
-            // SAFETY: AVX is present wherever an Avx2x8 value exists (module docs).
-            Avx2x8(unsafe { _mm256_add_ps(self.0, other.0) })
-        }
-    }
-    impl Mul for Avx2x8 {
-        type Output = Self;
-        #[inline(always)]
-        fn mul(self, other: Self) -> Self {
-            // SAFETY: as for `add`.
-            Avx2x8(unsafe { _mm256_mul_ps(self.0, other.0) })
-        }
-    }
+    register_op!(Avx2x8, Add, add, _mm256_add_ps);
+    register_op!(Avx2x8, Mul, mul, _mm256_mul_ps);
 
     impl Lanes32 for Avx2x8 {
         #[inline(always)]
         fn splat(x: f32) -> Self {
-            // SAFETY: as for `add`.
+            // SAFETY: as for the `register_op!` operators.
             Avx2x8(unsafe { _mm256_set1_ps(x) })
         }
         #[inline(always)]
@@ -122,22 +109,22 @@ mod avx2 {
         fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
             // blendv reads each lane's sign bit: move bit 0 there.
             let odd = bits.shl_bits::<31>();
-            // SAFETY: as for `add`.
+            // SAFETY: as for the `register_op!` operators.
             Avx2x8(unsafe { _mm256_blendv_ps(if_even.0, if_odd.0, odd.0) })
         }
         #[inline(always)]
         fn splat_bits(bits: u32) -> Self {
-            // SAFETY: as for `add`.
+            // SAFETY: as for the `register_op!` operators.
             Avx2x8(unsafe { _mm256_castsi256_ps(_mm256_set1_epi32(bits as i32)) })
         }
         #[inline(always)]
         fn and(self, other: Self) -> Self {
-            // SAFETY: as for `add`.
+            // SAFETY: as for the `register_op!` operators.
             Avx2x8(unsafe { _mm256_and_ps(self.0, other.0) })
         }
         #[inline(always)]
         fn xor(self, other: Self) -> Self {
-            // SAFETY: as for `add`.
+            // SAFETY: as for the `register_op!` operators.
             Avx2x8(unsafe { _mm256_xor_ps(self.0, other.0) })
         }
         #[inline(always)]
@@ -149,12 +136,12 @@ mod avx2 {
         }
         #[inline(always)]
         fn store(self, out: &mut [f32; 8]) {
-            // SAFETY: as for `add`; the pointer is to eight writable f32.
+            // SAFETY: as for the `register_op!` operators; the pointer is to eight writable f32.
             unsafe { _mm256_storeu_ps(out.as_mut_ptr(), self.0) }
         }
         #[inline(always)]
         fn store_interleaved(sin: Self, cos: Self, out: &mut [f32; 16]) {
-            // SAFETY: as for `add`; the pointers are to sixteen writable f32.
+            // SAFETY: as for the `register_op!` operators; the pointers are to sixteen writable f32.
             unsafe {
                 let low = _mm256_unpacklo_ps(sin.0, cos.0); // s0 c0 s1 c1 | s4 c4 s5 c5
                 let high = _mm256_unpackhi_ps(sin.0, cos.0); // s2 c2 s3 c3 | s6 c6 s7 c7

@@ -54,97 +54,147 @@ mod sincos;
 mod sincos32;
 mod stream;
 
-use posenc_core::{Element, Encoding, RowMut};
+use posenc_core::{Element, Encoding, Positions, RowMut, Rows};
 use wide::f64x4;
 
-use crate::block::row_position;
 use crate::scalar;
 use kernel::{Mode, Plan};
 
-/// Whether this build on this machine runs the kernel on AVX2+FMA lanes chosen at run time.
-#[inline]
-fn runtime_avx2() -> bool {
+/// The lanes the kernel runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Isa {
+    /// `wide`'s `f64x4`, for the instruction set the crate was compiled for.
+    Wide,
+    /// AVX2+FMA registers, chosen at run time. Made only by [`Isa::avx2_fma`], after CPUID and
+    /// XGETBV said the CPU and the OS support them: that is what makes its kernels safe to call.
     #[cfg(all(
         target_arch = "x86_64",
         not(all(target_feature = "avx2", target_feature = "fma"))
     ))]
-    return dispatch::avx2_fma();
-    #[cfg(not(all(
-        target_arch = "x86_64",
-        not(all(target_feature = "avx2", target_feature = "fma"))
-    )))]
-    return false;
+    Avx2,
+}
+
+impl Isa {
+    /// The best lanes of this machine (the CPU is asked once, then the answer is cached).
+    #[inline]
+    pub(crate) fn detect() -> Isa {
+        Isa::avx2_fma().unwrap_or(Isa::Wide)
+    }
+
+    /// Lanes that run AVX2 and FMA instructions, if this build and machine have them: `wide`'s
+    /// own where the build targets AVX2+FMA, the run-time ones where the CPU has them.
+    #[inline]
+    pub(crate) fn avx2_fma() -> Option<Isa> {
+        #[cfg(all(
+            target_arch = "x86_64",
+            not(all(target_feature = "avx2", target_feature = "fma"))
+        ))]
+        return dispatch::avx2_fma().then_some(Isa::Avx2);
+        #[cfg(not(all(
+            target_arch = "x86_64",
+            not(all(target_feature = "avx2", target_feature = "fma"))
+        )))]
+        return cfg!(all(target_feature = "avx2", target_feature = "fma")).then_some(Isa::Wide);
+    }
+
+    /// The lanes' name and instruction set.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            #[cfg(all(
+                target_arch = "x86_64",
+                not(all(target_feature = "avx2", target_feature = "fma"))
+            ))]
+            Isa::Avx2 => "vector (AVX2+FMA, chosen at run time)",
+            Isa::Wide if cfg!(all(target_feature = "avx2", target_feature = "fma")) => {
+                "vector (f64x4, AVX2+FMA)"
+            }
+            Isa::Wide if cfg!(target_feature = "avx") => "vector (f64x4, AVX)",
+            Isa::Wide if cfg!(target_feature = "sse2") => "vector (f64x4 as 2 x SSE2)",
+            Isa::Wide if cfg!(target_feature = "neon") => "vector (f64x4 as 2 x NEON)",
+            Isa::Wide => "vector (f64x4 emulated)",
+        }
+    }
+
+    /// Runs the kernel on these lanes.
+    #[inline(always)]
+    fn run<T: Element>(
+        self,
+        plan: &Plan<'_>,
+        mode: Mode,
+        rows: usize,
+        position: impl Fn(usize) -> f64,
+        out: &mut [T],
+    ) {
+        match self {
+            #[cfg(all(
+                target_arch = "x86_64",
+                not(all(target_feature = "avx2", target_feature = "fma"))
+            ))]
+            // SAFETY: an `Isa::Avx2` exists only where the CPU and the OS support AVX2 and FMA.
+            Isa::Avx2 => unsafe { run_avx2(plan, mode, rows, position, out) },
+            Isa::Wide => plan.run::<f64x4, T>(mode, rows, position, out),
+        }
+    }
+
+    /// `f32` table rows by rotation (see `recurrence`) on these lanes.
+    #[inline(always)]
+    fn table_f32(self, plan: &Plan<'_>, rows: &Rows<'_>, out: &mut [f32]) {
+        match self {
+            #[cfg(all(
+                target_arch = "x86_64",
+                not(all(target_feature = "avx2", target_feature = "fma"))
+            ))]
+            // SAFETY: an `Isa::Avx2` exists only where the CPU and the OS support AVX2 and FMA.
+            Isa::Avx2 => unsafe { table_f32_avx2(plan, rows, out) },
+            Isa::Wide => plan.table_f32::<f64x4>(rows, out),
+        }
+    }
+
+    /// One row; validated by the caller.
+    pub(crate) fn encode_row<T: Element>(self, enc: &Encoding, position: f64, out: &mut [T]) {
+        match Plan::new(enc) {
+            Some(plan) => self.run(&plan, Mode::Write, 1, |_| position, out),
+            None => scalar::encode_row(enc, position, out),
+        }
+    }
+
+    /// Validated rows into a buffer of their length.
+    pub(crate) fn encode_rows<T: Element>(self, rows: &Rows<'_>, out: &mut [T]) {
+        match (Plan::new(rows.encoding()), T::as_row_mut(out)) {
+            (Some(plan), RowMut::F32(out)) => self.table_f32(&plan, rows, out),
+            (Some(plan), RowMut::F64(out)) => {
+                self.run(&plan, Mode::Write, rows.len(), |t| rows.position(t), out);
+            }
+            (None, _) => scalar::encode_rows(rows, out),
+        }
+    }
+
+    /// Validated rows added to a buffer of their length.
+    pub(crate) fn add_rows<T: Element>(self, rows: &Rows<'_>, inout: &mut [T]) {
+        match Plan::new(rows.encoding()) {
+            Some(plan) => self.run(&plan, Mode::Add, rows.len(), |t| rows.position(t), inout),
+            None => scalar::add_rows(rows, inout),
+        }
+    }
+
+    /// Validated positions into a buffer of their length.
+    pub(crate) fn encode_positions<T: Element>(self, positions: &Positions<'_>, out: &mut [T]) {
+        let list = positions.as_slice();
+        match Plan::new(positions.encoding()) {
+            Some(plan) => self.run(&plan, Mode::Write, list.len(), |t| list[t], out),
+            None => scalar::encode_positions(positions, out),
+        }
+    }
 }
 
 #[cfg(all(
     target_arch = "x86_64",
     not(all(target_feature = "avx2", target_feature = "fma"))
 ))]
-pub(crate) use dispatch::disable as disable_runtime_dispatch;
-
-/// Runs the kernel on the best lanes this machine has.
-#[inline(always)]
-fn run<T: Element>(
-    plan: &Plan<'_>,
-    mode: Mode,
-    rows: usize,
-    position: impl Fn(usize) -> f64,
-    out: &mut [T],
-) {
-    #[cfg(all(
-        target_arch = "x86_64",
-        not(all(target_feature = "avx2", target_feature = "fma"))
-    ))]
-    if runtime_avx2() {
-        // SAFETY: the CPU and the OS support AVX2 and FMA (CPUID and XGETBV, just checked).
-        unsafe { run_avx2(plan, mode, rows, position, out) };
-        return;
-    }
-    plan.run::<f64x4, T>(mode, rows, position, out);
-}
-
-/// `f32` table rows by rotation (see `recurrence`), on the best lanes this machine has.
-#[inline(always)]
-fn run_table_f32(plan: &Plan<'_>, start: f64, first_row: u64, rows: usize, out: &mut [f32]) {
-    #[cfg(all(
-        target_arch = "x86_64",
-        not(all(target_feature = "avx2", target_feature = "fma"))
-    ))]
-    if runtime_avx2() {
-        // SAFETY: the CPU and the OS support AVX2 and FMA (CPUID and XGETBV, just checked).
-        unsafe { run_table_f32_avx2(plan, start, first_row, rows, out) };
-        return;
-    }
-    plan.table_f32::<f64x4>(start, first_row, rows, out);
-}
-
-/// [`run_table_f32`] compiled for AVX2+FMA.
-///
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[cfg(all(
-    target_arch = "x86_64",
-    not(all(target_feature = "avx2", target_feature = "fma"))
-))]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn run_table_f32_avx2(
-    plan: &Plan<'_>,
-    start: f64,
-    first_row: u64,
-    rows: usize,
-    out: &mut [f32],
-) {
-    plan.table_f32::<lanes::Avx2>(start, first_row, rows, out);
-}
-
 /// The kernel compiled for AVX2+FMA.
 ///
 /// # Safety
 /// The CPU must support AVX2 and FMA.
-#[cfg(all(
-    target_arch = "x86_64",
-    not(all(target_feature = "avx2", target_feature = "fma"))
-))]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn run_avx2<T: Element>(
     plan: &Plan<'_>,
@@ -156,72 +206,15 @@ unsafe fn run_avx2<T: Element>(
     plan.run::<lanes::Avx2, T>(mode, rows, position, out);
 }
 
-/// The vector path's name and instruction set, for [`crate::backend`].
-pub(crate) fn name() -> &'static str {
-    if runtime_avx2() {
-        "vector (AVX2+FMA, chosen at run time)"
-    } else if cfg!(all(target_feature = "avx2", target_feature = "fma")) {
-        "vector (f64x4, AVX2+FMA)"
-    } else if cfg!(target_feature = "avx") {
-        "vector (f64x4, AVX)"
-    } else if cfg!(target_feature = "sse2") {
-        "vector (f64x4 as 2 x SSE2)"
-    } else if cfg!(target_feature = "neon") {
-        "vector (f64x4 as 2 x NEON)"
-    } else {
-        "vector (f64x4 emulated)"
-    }
-}
-
-pub(crate) fn encode_row<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) {
-    match Plan::new(enc) {
-        Some(plan) => run(&plan, Mode::Write, 1, |_| position, out),
-        None => scalar::encode_row(enc, position, out),
-    }
-}
-
-pub(crate) fn encode_rows<T: Element>(
-    enc: &Encoding,
-    start: f64,
-    first_row: u64,
-    rows: usize,
-    out: &mut [T],
-) {
-    match (Plan::new(enc), T::as_row_mut(out)) {
-        (Some(plan), RowMut::F32(out)) => run_table_f32(&plan, start, first_row, rows, out),
-        (Some(plan), RowMut::F64(out)) => run(
-            &plan,
-            Mode::Write,
-            rows,
-            |t| row_position(start, first_row + t as u64),
-            out,
-        ),
-        (None, _) => scalar::encode_rows(enc, start, first_row, rows, out),
-    }
-}
-
-pub(crate) fn add_rows<T: Element>(
-    enc: &Encoding,
-    start: f64,
-    first_row: u64,
-    rows: usize,
-    inout: &mut [T],
-) {
-    match Plan::new(enc) {
-        Some(plan) => run(
-            &plan,
-            Mode::Add,
-            rows,
-            |t| row_position(start, first_row + t as u64),
-            inout,
-        ),
-        None => scalar::add_rows(enc, start, first_row, rows, inout),
-    }
-}
-
-pub(crate) fn encode_positions<T: Element>(enc: &Encoding, positions: &[f64], out: &mut [T]) {
-    match Plan::new(enc) {
-        Some(plan) => run(&plan, Mode::Write, positions.len(), |t| positions[t], out),
-        None => scalar::encode_positions(enc, positions, out),
-    }
+#[cfg(all(
+    target_arch = "x86_64",
+    not(all(target_feature = "avx2", target_feature = "fma"))
+))]
+/// `f32` table rows by rotation compiled for AVX2+FMA.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+unsafe fn table_f32_avx2(plan: &Plan<'_>, rows: &Rows<'_>, out: &mut [f32]) {
+    plan.table_f32::<lanes::Avx2>(rows, out);
 }

@@ -3,7 +3,7 @@
 //! `φ = c·ω_i`, in `f64`: two multiplications and two FMAs per four pairs instead of a reduction
 //! and two polynomials.
 //!
-//! Anchors: every row whose GLOBAL index `k` is a multiple of [`PERIOD`] is evaluated directly
+//! Anchors: every row whose GLOBAL index `k` is a multiple of `PERIOD` ([`ANCHOR_ROWS`](crate::ANCHOR_ROWS)) is evaluated directly
 //! (the `f64` polynomials), and rows `k+1 … k+PERIOD−1` are stepped from it. A row's bits depend
 //! only on the encoding, `start` and `k` (its anchor is `k − k mod PERIOD`, however the table is
 //! cut into blocks), so tables written in any blocks, by any number of threads, are identical.
@@ -18,16 +18,13 @@
 //! error budget of the direct path (about 0.4 of 2^−23) is unchanged to 2^−40. `f64` output is
 //! never stepped: 64 steps would cost up to 2^−45, more than its bound allows at small angles.
 
-use posenc_core::{Encoding, Layout};
+use posenc_core::{Columns, Encoding, Layout, Rows, row_position};
 
 use super::frequency::{Exponent, Frequencies};
 use super::lanes::Lanes;
 use super::sincos::{MAX_ANGLE, sin_cos};
 use super::stream;
-use crate::block::row_position;
-
-/// Rows per anchor.
-pub(crate) const PERIOD: u64 = 64;
+use crate::tuning::{ANCHOR_ROWS as PERIOD, STREAM_BYTES};
 
 /// The recurrence needs row `anchor + j` to be at the anchor's position plus `j`. With the start
 /// and the row index both below this (2^52), `start + k` is rounded by at most half an ulp of
@@ -44,30 +41,29 @@ const CHUNK: usize = 128;
 const CHUNK: usize = 64;
 const VECTORS: usize = CHUNK / 4;
 
-/// Rows `first_row..first_row + rows` of the `f32` table at `start`. Periods whose rows'
-/// angles leave the vector range go through `direct` instead (rows `k..end` into the slice).
+/// The rows of `rows` as an `f32` table into `out` (of their length). Periods whose rows'
+/// angles leave the vector range go through `direct` instead (a sub-range into its slice).
 #[inline(always)]
 pub(crate) fn table_f32<L: Lanes>(
-    enc: &Encoding,
     exponent: Exponent,
-    start: f64,
-    first_row: u64,
-    rows: usize,
+    rows: &Rows<'_>,
     out: &mut [f32],
-    mut direct: impl FnMut(u64, &mut [f32]),
+    mut direct: impl FnMut(&Rows<'_>, &mut [f32]),
 ) {
-    let d = enc.d_model();
+    let enc = rows.encoding();
+    let (d, start, len) = (enc.d_model(), rows.start(), rows.len());
     let freq = Frequencies::<L>::new(exponent);
-    let streaming = rows.saturating_mul(d).saturating_mul(4) >= stream::STREAM_BYTES;
-    // Counted in rows left rather than up to an end index: the block may end on row u64::MAX,
-    // and the index one past it does not exist (found by fuzz/parallel_rows).
-    let mut k = first_row;
-    let mut left = rows as u64;
-    let mut rest = &mut out[..rows * d];
-    while left > 0 {
+    let streaming = len.saturating_mul(d).saturating_mul(4) >= STREAM_BYTES;
+    // Counted in rows of the range rather than up to an end index: the block may end on row
+    // u64::MAX, and the index one past it does not exist (found by fuzz/parallel_rows).
+    let mut done = 0;
+    let mut rest = &mut out[..len * d];
+    while done < len {
+        let k = rows.index(done);
         let anchor = k - k % PERIOD;
-        let count = (PERIOD - (k - anchor)).min(left);
-        let (tile, tail) = rest.split_at_mut(count as usize * d);
+        // At most PERIOD rows: the cast cannot truncate.
+        let count = ((PERIOD - (k - anchor)) as usize).min(len - done);
+        let (tile, tail) = rest.split_at_mut(count * d);
         rest = tail;
         let scaled_anchor = enc.scale() * row_position(start, anchor);
         let scaled_last = enc.scale() * row_position(start, anchor.saturating_add(PERIOD - 1));
@@ -78,16 +74,16 @@ pub(crate) fn table_f32<L: Lanes>(
             let skip = (k - anchor) as usize;
             period::<L>(enc, &freq, scaled_anchor, skip, streaming, tile);
         } else {
-            direct(k, tile);
+            direct(&rows.chunk(done, count), tile);
         }
         if enc.layout() != Layout::Interleaved && !d.is_multiple_of(2) {
             for row in tile.chunks_exact_mut(d) {
-                row[d - 1] = 0.0;
+                if let Columns::Split { pad, .. } = enc.layout().columns(row) {
+                    pad.fill(0.0);
+                }
             }
         }
-        left -= count;
-        // Wraps only past the block's last row, after which the loop ends.
-        k = k.wrapping_add(count);
+        done += count;
     }
     if streaming {
         stream::fence();
@@ -149,19 +145,13 @@ fn period<L: Lanes>(
                     (sin[v], cos[v]) = (s, c);
                 }
                 for (row, stage) in group.chunks_exact_mut(d).zip(&stage) {
-                    match layout {
-                        Layout::Interleaved => {
-                            let at = 2 * first_pair;
-                            let end = d.min(at + 2 * len);
-                            stream::copy(&mut row[at..end], &stage[..end - at]);
+                    match layout.columns(row).run(first_pair, len) {
+                        Columns::Interleaved(columns) => {
+                            stream::copy(columns, &stage[..columns.len()]);
                         }
-                        Layout::SplitSinCos | Layout::SplitCosSin => {
-                            let (sin_at, cos_at) = split_columns(layout, n, first_pair);
-                            stream::copy(&mut row[sin_at..sin_at + len], &stage[..len]);
-                            stream::copy(
-                                &mut row[cos_at..cos_at + len],
-                                &stage[CHUNK..CHUNK + len],
-                            );
+                        Columns::Split { sin, cos, .. } => {
+                            stream::copy(sin, &stage[..len]);
+                            stream::copy(cos, &stage[CHUNK..CHUNK + len]);
                         }
                     }
                 }
@@ -169,10 +159,46 @@ fn period<L: Lanes>(
             continue;
         }
         for row in tile.chunks_exact_mut(d) {
-            for v in 0..vectors {
-                let pair = first_pair + 4 * v;
-                write(layout, d, n, pair, 4.min(n - pair), sin[v], cos[v], row);
-                (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
+            // Every row steps all `vectors` states: the runs below have exactly that many
+            // pieces (4 pairs each, the last one shorter).
+            // Whole vectors by fixed-size copies (plain stores), then the last, short one.
+            match layout.columns(row).run(first_pair, len) {
+                Columns::Interleaved(columns) => {
+                    let mut whole = columns.chunks_exact_mut(8);
+                    let mut v = 0;
+                    for out in &mut whole {
+                        out.copy_from_slice(&L::interleave_f32(sin[v], cos[v]));
+                        (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
+                        v += 1;
+                    }
+                    let out = whole.into_remainder();
+                    if !out.is_empty() {
+                        let values = L::interleave_f32(sin[v], cos[v]);
+                        out.copy_from_slice(&values[..out.len()]);
+                        (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
+                    }
+                }
+                Columns::Split {
+                    sin: sin_out,
+                    cos: cos_out,
+                    ..
+                } => {
+                    let mut whole = sin_out.chunks_exact_mut(4).zip(cos_out.chunks_exact_mut(4));
+                    let mut v = 0;
+                    for (sin_out, cos_out) in &mut whole {
+                        sin_out.copy_from_slice(&sin[v].to_f32());
+                        cos_out.copy_from_slice(&cos[v].to_f32());
+                        (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
+                        v += 1;
+                    }
+                    let count = len - 4 * v;
+                    if count > 0 {
+                        let at = 4 * v;
+                        sin_out[at..].copy_from_slice(&sin[v].to_f32()[..count]);
+                        cos_out[at..].copy_from_slice(&cos[v].to_f32()[..count]);
+                        (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
+                    }
+                }
             }
         }
     }
@@ -193,16 +219,6 @@ fn stage_vector<L: Lanes>(layout: Layout, v: usize, sin: L, cos: L, stage: &mut 
     }
 }
 
-/// Where the sines and the cosines of pair `pair` go in a split layout.
-#[inline(always)]
-fn split_columns(layout: Layout, n: usize, pair: usize) -> (usize, usize) {
-    if layout == Layout::SplitSinCos {
-        (pair, n + pair)
-    } else {
-        (n + pair, pair)
-    }
-}
-
 /// R(φ) applied to `(sin θ, cos θ)`.
 #[inline(always)]
 fn step<L: Lanes>(sin: L, cos: L, sin_step: L, cos_step: L) -> (L, L) {
@@ -210,36 +226,4 @@ fn step<L: Lanes>(sin: L, cos: L, sin_step: L, cos_step: L) -> (L, L) {
         sin.mul_add(cos_step, cos * sin_step),
         sin.mul_neg_add(sin_step, cos * cos_step),
     )
-}
-
-/// Writes pairs `pair..pair + count` (count ≤ 4) of one row.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn write<L: Lanes>(
-    layout: Layout,
-    d: usize,
-    n: usize,
-    pair: usize,
-    count: usize,
-    sin: L,
-    cos: L,
-    row: &mut [f32],
-) {
-    match layout {
-        Layout::Interleaved => {
-            let at = 2 * pair;
-            if count == 4 && at + 8 <= d {
-                row[at..at + 8].copy_from_slice(&L::interleave_f32(sin, cos));
-            } else {
-                let values = L::interleave_f32(sin, cos);
-                let end = d.min(at + 2 * count);
-                row[at..end].copy_from_slice(&values[..end - at]);
-            }
-        }
-        Layout::SplitSinCos | Layout::SplitCosSin => {
-            let (sin_at, cos_at) = split_columns(layout, n, pair);
-            row[sin_at..sin_at + count].copy_from_slice(&sin.to_f32()[..count]);
-            row[cos_at..cos_at + count].copy_from_slice(&cos.to_f32()[..count]);
-        }
-    }
 }

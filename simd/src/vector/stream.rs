@@ -3,11 +3,8 @@
 //! A plain store to a line that is not in the cache first reads the line from memory (to own
 //! it), so writing a 128 MiB table moves 256 MiB; `memset` avoids that with non-temporal
 //! stores, and so does this. They pay off only when the table would not stay in the caches
-//! anyway: below [`STREAM_BYTES`] ordinary stores leave the table hot for whoever reads it
+//! anyway: below [`STREAM_BYTES`](crate::STREAM_BYTES) ordinary stores leave the table hot for whoever reads it
 //! next. The choice changes how values are stored, never their bits.
-
-/// Blocks at least this large are written with non-temporal stores.
-pub(crate) const STREAM_BYTES: usize = 16 << 20;
 
 /// Copies `src` into `dst` (of the same length) with non-temporal stores where the target has
 /// them (x86-64: `movntps`, part of its baseline SSE), ordinary ones elsewhere. Call [`fence`]

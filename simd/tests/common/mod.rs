@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use posenc_simd::{Column, Encoding, portable};
+use posenc_simd::{Column, Encoding, Positions, Rows};
 use posenc_testkit::bounds::{BACKEND_F32, GOLDEN_PARSE, f64_bound};
 use posenc_testkit::golden::{self, GoldenRow, Worst};
 
@@ -31,53 +31,57 @@ fn theta(enc: &Encoding, row: &GoldenRow) -> f64 {
 /// One backend's rows at a position, by way of all four entry points.
 pub trait Backend {
     const NAME: &'static str;
+    /// The backend value under test.
+    fn value() -> posenc_simd::Backend;
     /// The row by `encode_row`; `encode_positions` must give its bits.
-    fn row<T: posenc_simd::Element>(enc: &Encoding, position: f64, out: &mut [T]);
-    /// Where the position is an integer ≥ 1: the row as row `position` of the table starting at
-    /// 0, by `encode_rows` over the three rows around it (and `add_rows` to zeros).
-    fn table_row<T: posenc_simd::Element>(enc: &Encoding, position: f64) -> Option<Vec<T>>;
-}
-
-pub struct Vector;
-impl Backend for Vector {
-    const NAME: &'static str = "crate root (vector path unless scalar-math)";
     fn row<T: posenc_simd::Element>(enc: &Encoding, position: f64, out: &mut [T]) {
-        posenc_simd::encode_row(enc, position, out).unwrap();
+        let backend = Self::value();
+        backend.encode_row(enc, position, out).unwrap();
         let mut listed = vec![T::default(); out.len()];
-        posenc_simd::encode_positions(enc, &[position], &mut listed).unwrap();
+        let list = [position];
+        backend
+            .encode_positions(&Positions::new(enc, &list).unwrap(), &mut listed)
+            .unwrap();
         assert_eq!(listed, out, "encode_positions differs from encode_row");
     }
+    /// Where the position is an integer ≥ 1: the row as row `position` of the table starting at
+    /// 0, by `encode_rows` over the three rows around it.
     fn table_row<T: posenc_simd::Element>(enc: &Encoding, position: f64) -> Option<Vec<T>> {
-        table_row(enc, position, posenc_simd::encode_rows)
+        if position.fract() != 0.0 || position < 1.0 {
+            return None;
+        }
+        let d = enc.d_model();
+        let rows = Rows::new(enc, 0.0, position as u64 - 1, 3).unwrap();
+        let mut block = vec![T::default(); rows.values()];
+        Self::value().encode_rows(&rows, &mut block).unwrap();
+        Some(block[d..2 * d].to_vec())
+    }
+}
+
+/// `Backend::detect()`, which the crate-root functions run.
+pub struct Vector;
+impl Backend for Vector {
+    const NAME: &'static str = "detected (vector path unless scalar-math)";
+    fn value() -> posenc_simd::Backend {
+        posenc_simd::Backend::detect()
+    }
+}
+
+/// `Backend::vector()`: `wide`'s lanes as compiled (the portable path under scalar-math).
+pub struct Wide;
+impl Backend for Wide {
+    const NAME: &'static str = "wide lanes";
+    fn value() -> posenc_simd::Backend {
+        posenc_simd::Backend::vector().unwrap_or(posenc_simd::Backend::portable())
     }
 }
 
 pub struct Portable;
 impl Backend for Portable {
     const NAME: &'static str = "portable path";
-    fn row<T: posenc_simd::Element>(enc: &Encoding, position: f64, out: &mut [T]) {
-        portable::encode_row(enc, position, out).unwrap();
-        let mut listed = vec![T::default(); out.len()];
-        portable::encode_positions(enc, &[position], &mut listed).unwrap();
-        assert_eq!(listed, out, "encode_positions differs from encode_row");
+    fn value() -> posenc_simd::Backend {
+        posenc_simd::Backend::portable()
     }
-    fn table_row<T: posenc_simd::Element>(enc: &Encoding, position: f64) -> Option<Vec<T>> {
-        table_row(enc, position, portable::encode_rows)
-    }
-}
-
-fn table_row<T: posenc_simd::Element>(
-    enc: &Encoding,
-    position: f64,
-    rows: impl Fn(&Encoding, f64, u64, &mut [T]) -> Result<(), posenc_simd::Error>,
-) -> Option<Vec<T>> {
-    if position.fract() != 0.0 || position < 1.0 {
-        return None;
-    }
-    let d = enc.d_model();
-    let mut block = vec![T::default(); 3 * d];
-    rows(enc, 0.0, position as u64 - 1, &mut block).unwrap();
-    Some(block[d..2 * d].to_vec())
 }
 
 /// Errors of one form (`row` or `table`) of one backend, per layout and type.

@@ -8,10 +8,9 @@
 //!
 //! Proven: building a configuration (builder, `new`, presets, diffusers' constructor), the
 //! position check, `value`, `angle`, `frequency` (so the whole angle and `sin`/`cos` path, libm
-//! included), and the text forms of layouts and presets. Not proven: `encode` and `rotate`. Their
-//! stores `out[column]` index with columns computed by the layout, which the optimiser cannot
-//! show to be below `out.len()` (the length is checked once, up front), so a bounds-check panic
-//! stays in the code though no input reaches it; the tests and the fuzz targets cover them.
+//! included), `encode` and `rotate` into `f32` and `f64` rows (they write through the layout's
+//! column map, `Layout::columns`, by iterators alone), and the text forms of layouts and
+//! presets.
 
 use std::hint::black_box;
 
@@ -59,6 +58,26 @@ fn check_position(enc: &Encoding, position: f64) -> Result<(), Error> {
 }
 
 #[no_panic]
+fn encode_f32(enc: &Encoding, position: f64, out: &mut [f32]) -> Result<(), Error> {
+    enc.encode(position, out)
+}
+
+#[no_panic]
+fn encode_f64(enc: &Encoding, position: f64, out: &mut [f64]) -> Result<(), Error> {
+    enc.encode(position, out)
+}
+
+#[no_panic]
+fn rotate_f32(enc: &Encoding, offset: f64, row: &mut [f32]) -> Result<(), Error> {
+    enc.rotate(offset, row)
+}
+
+#[no_panic]
+fn rotate_f64(enc: &Encoding, offset: f64, row: &mut [f64]) -> Result<(), Error> {
+    enc.rotate(offset, row)
+}
+
+#[no_panic]
 fn layout_from_str(text: &str) -> Result<Layout, Error> {
     text.parse()
 }
@@ -79,7 +98,13 @@ fn main() {
         return;
     };
     let p = black_box(12_345.5);
+    let mut row32 = vec![0.0f32; black_box(d)];
+    let mut row64 = vec![0.0f64; black_box(d)];
     let results = [
+        encode_f32(&enc, p, &mut row32).is_ok(),
+        encode_f64(&enc, p, &mut row64).is_ok(),
+        rotate_f32(&enc, black_box(2.0), &mut row32).is_ok(),
+        rotate_f64(&enc, black_box(2.0), &mut row64).is_ok(),
         value(&enc, p, black_box(3)).is_ok(),
         angle(&enc, black_box(3), p).is_ok(),
         frequency(&enc, black_box(3)).is_ok(),
@@ -90,5 +115,5 @@ fn main() {
         layout_from_str(black_box("interleaved")).is_ok(),
         preset_from_str(black_box("whisper")).is_ok(),
     ];
-    black_box(results);
+    black_box((results, row32, row64));
 }
