@@ -49,7 +49,7 @@ const SQUARINGS: i32 = 9;
 /// the Taylor series of `expm1` to degree 9 (its remainder is below 2^−113), and
 /// `expm1(2t) = expm1(t)·(expm1(t) + 2)` squares it back without losing the small values' bits.
 pub(crate) fn exp_dd((hi, lo): (f64, f64)) -> (f64, f64) {
-    if !(hi > -745.0) {
+    if hi.is_nan() || hi <= -745.0 {
         return (0.0, 0.0);
     }
     if hi > 709.0 {
