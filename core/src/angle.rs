@@ -87,6 +87,12 @@ pub(crate) fn ln_dd(x: f64) -> (f64, f64) {
     add_dd((y, 0.0), (delta.0, delta.1 - 0.5 * delta.0 * delta.0))
 }
 
+/// `ln(hi + lo)` for a pair with `hi > 0` finite: `ln hi + ln(1 + lo/hi)`, where
+/// `|lo/hi| ≤ 2^−53` leaves a second-order term below 2^−107.
+pub(crate) fn ln_of_dd((hi, lo): (f64, f64)) -> (f64, f64) {
+    add_dd(ln_dd(hi), (lo / hi, 0.0))
+}
+
 /// The frequencies `ω_i = b^(−i/D) = exp(−i·L)` of a base and denominator, as pairs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Frequencies {
@@ -131,6 +137,16 @@ impl Frequencies {
 pub(crate) struct ScaledPosition {
     hi: f64,
     lo: f64,
+}
+
+impl ScaledPosition {
+    /// A position used as it is (rotary embeddings scale frequencies, never positions).
+    pub(crate) const fn unscaled(position: f64) -> ScaledPosition {
+        ScaledPosition {
+            hi: position,
+            lo: 0.0,
+        }
+    }
 }
 
 /// `θ = c·p·ω` as `(hi, lo)`, for `ω` a pair: about 2^−100 relative below `|θ| = 2^40`.
