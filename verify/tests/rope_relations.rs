@@ -224,7 +224,7 @@ fn pairing_is_a_permutation<T: Element>(rope: &Rope<'_>, x: &[f64], heads: usize
     let to_half = |j: usize| {
         if j >= r {
             j
-        } else if j % 2 == 0 {
+        } else if j.is_multiple_of(2) {
             j / 2
         } else {
             j / 2 + n
