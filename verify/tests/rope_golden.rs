@@ -203,3 +203,86 @@ fn compare<T: Element>(rope: &posenc_core::Rope<'_>, enc: &Encoding, position: f
         T::NAME
     );
 }
+
+/// The presets whose configuration a golden case reproduces have that case's frequencies and
+/// attention factor, bit for bit (the golden cases carry the published config.json values).
+#[test]
+fn presets_match_their_golden_cases() {
+    use posenc_core::RopePreset;
+    let all = cases();
+    let find = |name: &str| {
+        all.iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("golden case {name}"))
+    };
+    for (preset, name) in [
+        (RopePreset::Llama2, "llama2-128"),
+        (RopePreset::Llama31, "llama3-128"),
+        (RopePreset::Qwen25Yarn, "yarn-qwen-128"),
+        (RopePreset::DeepSeekV3, "yarn-deepseek-64"),
+    ] {
+        let rope = preset.rope().expect("preset");
+        let case = &find(name).rope;
+        assert_eq!(rope.rotary_dim(), case.rotary_dim(), "{preset}");
+        assert_eq!(rope.attention_factor(), case.attention_factor(), "{preset}");
+        for pair in 0..rope.pairs() {
+            assert_eq!(
+                rope.frequency_parts(pair),
+                case.frequency_parts(pair),
+                "{preset} pair {pair}"
+            );
+        }
+    }
+    for (preset, head, rotary, theta, pairing) in [
+        (RopePreset::Gemma, 256, 256, 1e4, posenc_core::Pairing::Half),
+        (
+            RopePreset::GptNeoX20B,
+            96,
+            24,
+            1e4,
+            posenc_core::Pairing::Half,
+        ),
+        (RopePreset::Phi2, 80, 32, 1e4, posenc_core::Pairing::Half),
+        (
+            RopePreset::GptJ6B,
+            256,
+            64,
+            1e4,
+            posenc_core::Pairing::Interleaved,
+        ),
+        (
+            RopePreset::Mistral7BV01,
+            128,
+            128,
+            1e4,
+            posenc_core::Pairing::Half,
+        ),
+        (
+            RopePreset::Mistral7B,
+            128,
+            128,
+            1e6,
+            posenc_core::Pairing::Half,
+        ),
+        (
+            RopePreset::Qwen25,
+            128,
+            128,
+            1e6,
+            posenc_core::Pairing::Half,
+        ),
+        (RopePreset::Llama32, 64, 64, 5e5, posenc_core::Pairing::Half),
+    ] {
+        let rope = preset.rope().expect("preset");
+        assert_eq!(
+            (
+                rope.head_dim(),
+                rope.rotary_dim(),
+                rope.theta(),
+                rope.pairing()
+            ),
+            (head, rotary, theta, pairing),
+            "{preset}"
+        );
+    }
+}
