@@ -125,7 +125,12 @@ fn rope_main() -> bool {
     let lists = black_box([1.0f64; 32]);
     let scalings = [
         Scaling::Yarn(Yarn::new(black_box(4.0), black_box(32_768.0))),
-        Scaling::LongRope(LongRope::new(&lists, &lists, black_box(4096.0), black_box(9e3))),
+        Scaling::LongRope(LongRope::new(
+            &lists,
+            &lists,
+            black_box(4096.0),
+            black_box(9e3),
+        )),
         black_box(Scaling::Dynamic {
             factor: 2.0,
             original_max_len: 4096.0,
