@@ -238,11 +238,19 @@ impl Encoding {
 }
 
 /// `sin` and `cos` of `hi + lo`, clamped to [−1, 1] so that no rounding can leave the range.
+///
+/// `sin(hi + lo) = sin hi·(1 − lo²/2) + cos hi·lo` and its cosine twin, to third order in
+/// `lo`: below `|θ| = 2^24` the second-order term (under 2^−59) hardly matters, but up to
+/// [`LOW_PART_LIMIT`] `lo` reaches 2^−13 and without it the pair's norm would drift by `lo²/2`.
 #[inline]
 fn sin_cos_parts((hi, lo): (f64, f64)) -> (f64, f64) {
     let (s, c) = libm::sincos(hi);
     let (s, c) = if hi.abs() < LOW_PART_LIMIT {
-        (s + c * lo, c - s * lo)
+        let half_square = 0.5 * lo * lo;
+        (
+            (s - s * half_square) + c * lo,
+            (c - c * half_square) - s * lo,
+        )
     } else {
         (s, c)
     };
