@@ -42,7 +42,7 @@ impl Rope<'_> {
     }
 
     /// The angle `θ_pair = p·ω_pair` as an unevaluated pair `hi + lo`: the double-double
-    /// product of `p` and [`frequency_parts`](Rope::frequency_parts), about 2^−100 relative
+    /// product of `p` and [`frequency_parts`](Rope::frequency_parts), about 2^−95 relative
     /// below `|θ| = 2^40`.
     ///
     /// # Errors
