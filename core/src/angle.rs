@@ -1,25 +1,228 @@
-//! Frequencies and angles, formed with about 106 bits so that an output is rounded once.
+//! Frequencies and angles, formed with about 95 bits so that an output is rounded once.
 //!
-//! The accuracy of the whole project rests here. `ω_i = b^(−i/D)` is computed as
-//! `pow(b, −q) · (1 − q_lo · ln b)` where `q + q_lo = i/D` exactly: `pow`'s own error is under
-//! an ulp, and the rounding of the exponent `i/D`, which `pow` would turn into a relative error of
-//! up to `(i/D)·ln b` ulps (16 ulps at b = 10^7), is put back by the first-order correction.
-//! The angle `c·p·ω_i` is then a double-double `hi + lo`, and
-//! `sin(hi + lo) = sin(hi) + cos(hi)·lo` to far below an ulp. What remains is the ulp of `ω` times
-//! `|θ|` (2^−29 at `|θ| = 2^24`) and `libm`'s sub-ulp `sin`/`cos`.
+//! The accuracy of the whole project rests here, and it is the one frequency source of the
+//! crate: the encoding and rotary position embeddings both take their frequencies and angles
+//! from this file.
+//!
+//! `ω_i = b^(−i/D) = exp(−i·L)` with `L = ln b / D`. `ln b` ([`ln_dd`]) and
+//! `exp` ([`exp_dd`]) are double-double, about 2^−95 relative, so the rounding of the exponent
+//! `i/D`, which a plain `pow` turns into a relative error of up to `(i/D)·ln b` ulps of ω, never
+//! happens: ω itself is a double-double, within about 2^−95 of the real `b^(−i/D)`. The angle
+//! `p·ω_i` is then a double-double `hi + lo` to about 2^−95 relative, and
+//! `sin(hi + lo) = sin(hi) + cos(hi)·lo` to far below an ulp. What remains is `libm`'s sub-ulp
+//! `sin`/`cos` of `hi`: every output is rounded once from a value within about an `f64` ulp.
 
-use crate::exact::{two_prod, two_sum};
+use crate::exact::{LN2_HI, LN2_LO, LN2_TAIL, add_dd, div_dd, mul_dd, two_prod};
 use crate::{Encoding, Error};
 
 /// Beyond this `|θ|` the low part of an angle is no longer small against 1 and is dropped:
 /// the error then grows in proportion to `|θ|` (at most about `|θ|·2^−52`), as the SPEC allows.
 const LOW_PART_LIMIT: f64 = 1099511627776.0; // 2^40
 
+/// ln 2 rounded to `f64`, to choose the reduction's multiple.
+const LN2: f64 = core::f64::consts::LN_2;
+
+/// `1/3!` and `1/4!` as pairs: the series terms kept in double-double.
+const SIXTH: (f64, f64) = (0.166_666_666_666_666_66, 9.251_858_538_542_97e-18);
+const TWENTY_FOURTH: (f64, f64) = (0.041_666_666_666_666_664, 2.312_964_634_635_742_7e-18);
+
+/// `2^(j/64)` for j = 0 … 63 as pairs (mpmath, 300 bits).
+const EXP2_SIXTY_FOURTHS: [(f64, f64); 64] = [
+    (1.0, 0.0),
+    (1.0108892860517005, -1.5234778603368577e-17),
+    (1.0218971486541166, 5.109225028973444e-17),
+    (1.0330248790212284, 7.600838874027088e-18),
+    (1.0442737824274138, 8.551889705537965e-17),
+    (1.0556451783605572, 1.759325738772092e-18),
+    (1.0671404006768237, -7.899853966841582e-17),
+    (1.0787607977571199, -6.656660436056593e-17),
+    (1.0905077326652577, -3.046782079812471e-17),
+    (1.102382583307841, 5.2660368715706944e-17),
+    (1.1143867425958924, 1.0410278456845571e-16),
+    (1.1265216186082418, 5.165856758795457e-17),
+    (1.1387886347566916, 8.912812676025408e-17),
+    (1.1511892299529827, 3.250710218863827e-17),
+    (1.1637248587775775, 3.8292048369240935e-17),
+    (1.1763969916502812, 5.554203254218079e-17),
+    (1.189207115002721, 3.982015231465646e-17),
+    (1.202156731452703, 6.644981499252301e-17),
+    (1.215247359980469, -7.712630692681488e-17),
+    (1.22848053610687, -1.89878163130253e-17),
+    (1.241857812073484, 4.658027591836937e-17),
+    (1.255380757024691, -6.7113898212968784e-18),
+    (1.2690509571917332, 2.667932131342186e-18),
+    (1.2828700160787783, 1.713594918243561e-17),
+    (1.2968395546510096, 2.5382502794888315e-17),
+    (1.3109612115247644, -7.181536135519454e-17),
+    (1.3252366431597413, -2.8587312100388614e-17),
+    (1.339667524053303, 8.927282594831732e-17),
+    (1.3542555469368927, 7.70094837980299e-17),
+    (1.3690024229745905, 9.593797919118849e-17),
+    (1.383909881963832, -6.770511658794786e-17),
+    (1.3989796725383112, -9.614213209051323e-17),
+    (core::f64::consts::SQRT_2, -9.667293313452913e-17),
+    (1.42961333839197, -1.2031642489053655e-17),
+    (1.4451808069770467, -3.0237581349939873e-17),
+    (1.460917794180647, -5.600377186075216e-17),
+    (1.4768261459394993, -3.483994556892796e-17),
+    (1.4929077282912648, 1.4192920154284036e-17),
+    (1.5091644275934228, -1.016455327754295e-16),
+    (1.5255981507445384, -1.1024941712342561e-16),
+    (1.5422108254079407, 7.949834809697621e-17),
+    (1.559004400237837, 3.7812070533575275e-17),
+    (1.5759808451078865, -1.0136916471278304e-17),
+    (1.593142151342267, -1.0094406542311964e-16),
+    (1.6104903319492543, 2.4707192569797888e-17),
+    (1.6280274218573478, -6.712955084707084e-17),
+    (1.645755478153965, -1.0125679913674773e-16),
+    (1.6636765803267364, 5.8909926967131e-17),
+    (1.681792830507429, 8.199010020581497e-17),
+    (1.7001063537185235, -8.0237193703977e-18),
+    (1.718619298122478, -1.851380418263111e-17),
+    (1.7373338352737062, 3.164389299292957e-17),
+    (1.7562521603732995, 2.960140695448873e-17),
+    (1.7753764925265212, 6.429731796556572e-17),
+    (1.7947090750031072, 1.8227458427912087e-17),
+    (1.8142521755003989, -9.969531538920349e-17),
+    (1.8340080864093424, 3.283107224245627e-17),
+    (1.8539791250833855, 9.761887490727594e-17),
+    (1.8741676341103, -6.122763413004143e-17),
+    (1.8945759815869656, 3.4034035352165297e-17),
+    (1.9152065613971474, -1.0619946056195963e-16),
+    (1.9360617934922943, 1.0332385960676326e-16),
+    (1.9571441241754002, 8.960767791036668e-17),
+    (1.978456026387951, 4.0388753109278167e-17),
+];
+
+/// `1/j!` for j = 5 … 10, the tail of `expm1`'s series, summed in `f64`.
+const TAIL: [f64; 6] = [
+    0.008333333333333333,
+    0.001388888888888889,
+    0.0001984126984126984,
+    2.48015873015873e-05,
+    2.7557319223985893e-06,
+    2.755731922398589e-07,
+];
+
+/// `exp(hi + lo)` as a pair, to about 2^−95 relative; `(0, 0)` below −745 (and for NaN),
+/// `(∞, 0)` above 709.
+///
+/// `x = (64m + j)·(ln 2/64) + r` with ln 2 in three parts (so `r` is exact to 2^−106) and
+/// `|r| ≤ ln 2/128`; then `exp x = 2^m · 2^(j/64) · (1 + expm1 r)`, the table value a pair and
+/// `expm1 r` its Taylor series to degree 10 (remainder below 2^−107): the terms from `r^5` on
+/// (under 4·10^−14) summed in `f64`, whose rounding stays under 2^−96, the first four as pairs.
+pub(crate) fn exp_dd((hi, lo): (f64, f64)) -> (f64, f64) {
+    if hi.is_nan() || hi <= -745.0 {
+        return (0.0, 0.0);
+    }
+    if hi > 709.0 {
+        return (f64::INFINITY, 0.0);
+    }
+    // |n| ≤ 64·1075 < 2^17, so n·LN2_HI/64 (32 + 17 bits) is exact.
+    let n = libm::round(hi * (64.0 / LN2));
+    let step = 1.0 / 64.0;
+    let r = add_dd((hi, lo), (-n * (LN2_HI * step), 0.0));
+    let r = add_dd(r, two_prod(-n, LN2_LO * step));
+    let r = add_dd(r, (-n * (LN2_TAIL * step), 0.0));
+    let t = r.0;
+    let tail = TAIL.iter().rev().fold(0.0, |acc, &c| acc * t + c);
+    // expm1 r = r·(1 + r·(1/2 + r·(1/6 + r·(1/24 + r·tail))))
+    let mut poly = add_dd(mul_dd((tail, 0.0), r), TWENTY_FOURTH);
+    poly = add_dd(mul_dd(poly, r), SIXTH);
+    poly = add_dd(mul_dd(poly, r), (0.5, 0.0));
+    poly = add_dd(mul_dd(poly, r), (1.0, 0.0));
+    let m1 = mul_dd(poly, r);
+    // n is an integer with |n| < 2^17, so the conversion is exact; in two's complement
+    // n & 63 is n mod 64 and n >> 6 is ⌊n / 64⌋, negative n included.
+    let n = n as i32;
+    let table = EXP2_SIXTY_FOURTHS[(n & 63) as usize];
+    let m = n >> 6;
+    let (e_hi, e_lo) = add_dd(table, mul_dd(table, m1));
+    (libm::ldexp(e_hi, m), libm::ldexp(e_lo, m))
+}
+
+/// `ln x` as a pair `hi + lo`, to about 2^−95 absolute, for a finite `x > 0`.
+///
+/// One Newton step on `libm::log`: with `y = log(x)`, `x·exp(−y) = 1 + δ` and
+/// `ln x = y + ln(1 + δ) = y + δ − δ²/2` (`|δ| < 2^−51`, so the next term is below 2^−150).
+pub(crate) fn ln_dd(x: f64) -> (f64, f64) {
+    let y = libm::log(x);
+    let delta = add_dd(mul_dd((x, 0.0), exp_dd((-y, 0.0))), (-1.0, 0.0));
+    add_dd((y, 0.0), (delta.0, delta.1 - 0.5 * delta.0 * delta.0))
+}
+
+/// `ln(hi + lo)` for a pair with `hi > 0` finite: `ln hi + ln(1 + lo/hi)`, where
+/// `|lo/hi| ≤ 2^−53` leaves a second-order term below 2^−107.
+pub(crate) fn ln_of_dd((hi, lo): (f64, f64)) -> (f64, f64) {
+    add_dd(ln_dd(hi), (lo / hi, 0.0))
+}
+
+/// The frequencies `ω_i = b^(−i/D) = exp(−i·L)` of a base and denominator, as pairs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Frequencies {
+    /// `L = ln b / D` to about 2^−95 relative; `+∞` when the quotient overflows (every `ω_i`
+    /// with `i > 0` is then 0). Never NaN, so that equality of configurations stays reflexive.
+    per_index: (f64, f64),
+}
+
+impl Frequencies {
+    /// The frequencies of base `exp(ln_base)` over the exponent denominator `denominator`
+    /// (both pairs, `denominator > 0`).
+    pub(crate) fn new(ln_base: (f64, f64), denominator: (f64, f64)) -> Frequencies {
+        let quotient = ln_base.0 / denominator.0;
+        let per_index = if quotient.is_finite() {
+            div_dd(ln_base, denominator)
+        } else {
+            (quotient, 0.0)
+        };
+        let per_index = if per_index.0.is_finite() && per_index.1.is_finite() {
+            per_index
+        } else {
+            (f64::INFINITY, 0.0)
+        };
+        Frequencies { per_index }
+    }
+
+    /// `ω_i = exp(−i·L)` as a pair; exactly 1 for `i = 0`.
+    pub(crate) fn omega(&self, i: usize) -> (f64, f64) {
+        if i == 0 {
+            return (1.0, 0.0);
+        }
+        if self.per_index.0 == f64::INFINITY {
+            return (0.0, 0.0);
+        }
+        let (x_hi, x_lo) = mul_dd((i as f64, 0.0), self.per_index);
+        exp_dd((-x_hi, -x_lo))
+    }
+}
+
 /// A position already multiplied by the scale, exactly: `c·p = hi + lo`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct ScaledPosition {
     hi: f64,
     lo: f64,
+}
+
+impl ScaledPosition {
+    /// A position used as it is (rotary embeddings scale frequencies, never positions).
+    pub(crate) const fn unscaled(position: f64) -> ScaledPosition {
+        ScaledPosition {
+            hi: position,
+            lo: 0.0,
+        }
+    }
+}
+
+/// `θ = c·p·ω` as `(hi, lo)`, for `ω` a pair: about 2^−95 relative below `|θ| = 2^40`.
+#[inline]
+pub(crate) fn angle_parts(scaled: ScaledPosition, omega: (f64, f64)) -> (f64, f64) {
+    mul_dd((scaled.hi, scaled.lo), omega)
+}
+
+/// `(sin θ, cos θ)` of the angle `c·p·ω`, each within about an `f64` ulp of exact.
+#[inline]
+pub(crate) fn sin_cos_of(scaled: ScaledPosition, omega: (f64, f64)) -> (f64, f64) {
+    sin_cos_parts(angle_parts(scaled, omega))
 }
 
 impl Encoding {
@@ -38,32 +241,18 @@ impl Encoding {
         Ok(ScaledPosition { hi, lo })
     }
 
-    /// `ω_pair`, for a pair the caller has checked.
-    pub(crate) fn omega(&self, pair: usize) -> f64 {
-        if pair == 0 || self.pairs() == 1 {
-            return 1.0;
+    /// `ω_pair` as a pair, for a pair the caller has checked (1 for pair 0, and for the only
+    /// pair when there is one, whatever D is).
+    pub(crate) fn omega_parts(&self, pair: usize) -> (f64, f64) {
+        if self.pairs() == 1 {
+            return (1.0, 0.0);
         }
-        let (den_hi, den_lo) = self.denominator;
-        let i = pair as f64;
-        let q = i / den_hi;
-        // Far outside any useful range (i/D or D beyond 10^270) ω is 0 or 1 to working
-        // precision, and the correction's products could overflow.
-        if !(q < 1e270 && den_hi < 1e270) {
-            return libm::pow(self.base(), -q);
-        }
-        // i − q·D exactly (Sterbenz: q·D is within a factor 2 of i), then less q·den_lo.
-        let (prod_hi, prod_lo) = two_prod(q, den_hi);
-        let remainder = ((i - prod_hi) - prod_lo) - q * den_lo;
-        let q_lo = remainder / den_hi;
-        let rounded = libm::pow(self.base(), -q);
-        rounded - rounded * (q_lo * self.ln_base)
+        self.frequencies.omega(pair)
     }
 
-    /// `θ = c·p·ω_pair` as `(hi, lo)`.
-    #[inline]
-    pub(crate) fn angle_parts(&self, scaled: ScaledPosition, omega: f64) -> (f64, f64) {
-        let (hi, lo) = two_prod(scaled.hi, omega);
-        two_sum(hi, lo + scaled.lo * omega)
+    /// `ω_pair` rounded to `f64`, for a pair the caller has checked.
+    pub(crate) fn omega(&self, pair: usize) -> f64 {
+        self.omega_parts(pair).0
     }
 
     /// The frequency `ω_pair = b^(−pair/D)` (1 for pair 0, and for the only pair when there is one).
@@ -90,14 +279,14 @@ impl Encoding {
     pub fn angle(&self, pair: usize, position: f64) -> Result<f64, Error> {
         self.check_pair(pair)?;
         let scaled = self.scaled_position(position)?;
-        let (hi, lo) = self.angle_parts(scaled, self.omega(pair));
+        let (hi, lo) = angle_parts(scaled, self.omega_parts(pair));
         Ok(hi + lo)
     }
 
     /// `(sin θ, cos θ)` of one pair at a scaled position, each within an ulp or so of exact.
     #[inline]
     pub(crate) fn sin_cos(&self, scaled: ScaledPosition, pair: usize) -> (f64, f64) {
-        sin_cos_parts(self.angle_parts(scaled, self.omega(pair)))
+        sin_cos_of(scaled, self.omega_parts(pair))
     }
 
     fn check_pair(&self, pair: usize) -> Result<(), Error> {
@@ -113,13 +302,74 @@ impl Encoding {
 }
 
 /// `sin` and `cos` of `hi + lo`, clamped to [−1, 1] so that no rounding can leave the range.
+///
+/// `sin(hi + lo) = sin hi·(1 − lo²/2) + cos hi·lo` and its cosine twin, to third order in
+/// `lo`: below `|θ| = 2^24` the second-order term (under 2^−59) hardly matters, but up to
+/// [`LOW_PART_LIMIT`] `lo` reaches 2^−13 and without it the pair's norm would drift by `lo²/2`.
 #[inline]
 fn sin_cos_parts((hi, lo): (f64, f64)) -> (f64, f64) {
     let (s, c) = libm::sincos(hi);
     let (s, c) = if hi.abs() < LOW_PART_LIMIT {
-        (s + c * lo, c - s * lo)
+        let half_square = 0.5 * lo * lo;
+        (
+            (s - s * half_square) + c * lo,
+            (c - c * half_square) - s * lo,
+        )
     } else {
         (s, c)
     };
     (s.clamp(-1.0, 1.0), c.clamp(-1.0, 1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 0.01 − (the `f64` nearest 0.01), rounded to `f64` (mpmath at 200 bits).
+    const LO_OF_0_01: f64 = -2.081_668_171_172_168_4e-19;
+
+    #[test]
+    fn exp_dd_of_one_is_e_to_95_bits() {
+        // e = 2.718281828459045 + 1.4456468917292502e-16 (hi + lo of the real e).
+        let (hi, lo) = exp_dd((1.0, 0.0));
+        assert_eq!(hi, core::f64::consts::E);
+        let error = (lo - 1.445_646_891_729_250_2e-16).abs() / core::f64::consts::E;
+        assert!(error < libm::ldexp(1.0, -95), "relative error {error:e}");
+    }
+
+    #[test]
+    fn ln_dd_inverts_exp_dd() {
+        for x in [1.5, 10_000.0, 500_000.0, 1.0e7, 3.0e-5, 1.0e200] {
+            let l = ln_dd(x);
+            let back = exp_dd(l);
+            let rel = ((back.0 - x) + back.1) / x;
+            assert!(
+                rel.abs() < 1e-29,
+                "x = {x}: exp(ln x) relative error {rel:e}"
+            );
+        }
+        assert_eq!(ln_dd(1.0), (0.0, 0.0));
+    }
+
+    #[test]
+    fn exp_dd_saturates_outside_the_range() {
+        assert_eq!(exp_dd((-800.0, 0.0)), (0.0, 0.0));
+        assert_eq!(exp_dd((f64::NAN, 0.0)), (0.0, 0.0));
+        assert_eq!(exp_dd((710.0, 0.0)), (f64::INFINITY, 0.0));
+    }
+
+    #[test]
+    fn frequencies_of_ten_thousand_over_two_halve_at_one() {
+        // 10000^(−1/2) = 0.01 exactly in the reals; the pair must hold it to 2^−95.
+        let f = Frequencies::new(ln_dd(10_000.0), (2.0, 0.0));
+        let (hi, lo) = f.omega(1);
+        assert_eq!(hi, 0.01);
+        // 0.01 − (the f64 nearest 0.01), in the reals.
+        let error = (lo - LO_OF_0_01).abs() / 0.01;
+        assert!(
+            error < libm::ldexp(1.0, -95),
+            "lo = {lo:e}: relative error {error:e}"
+        );
+        assert_eq!(f.omega(0), (1.0, 0.0));
+    }
 }

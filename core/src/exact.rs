@@ -19,8 +19,10 @@
 /// ln 2 to 32 bits, so that `e·LN2_HI` is exact for every integer `|e| < 2^21` (every binary
 /// exponent of an `f64`).
 pub const LN2_HI: f64 = 0.693_147_180_601_954_5;
-/// ln 2 − [`LN2_HI`], to 53 bits (the rest, 1.3e−27, is far below any `e·2^−53`).
+/// ln 2 − [`LN2_HI`], to 53 bits (the rest, [`LN2_TAIL`], is far below any `e·2^−53`).
 pub const LN2_LO: f64 = -4.200_915_072_681_084_6e-11;
+/// ln 2 − [`LN2_HI`] − [`LN2_LO`], to 53 bits: for reductions kept to about 2^−100.
+pub const LN2_TAIL: f64 = -1.312_469_841_778_525_5e-27;
 
 /// Magnitudes above this would overflow in [`split`]; products of such numbers keep no low part.
 const SPLIT_LIMIT: f64 = 1.0e300;
@@ -62,6 +64,22 @@ pub fn div_dd((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
     let (p, pe) = two_prod(q1, bh);
     let remainder = (((ah - p) - pe) + al) - q1 * bl;
     two_sum(q1, remainder / bh)
+}
+
+/// `(ah + al) · (bh + bl)` as a pair, to about 2^−104 relative.
+#[inline]
+pub(crate) fn mul_dd((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
+    let (p, pe) = two_prod(ah, bh);
+    two_sum(p, pe + (ah * bl + al * bh))
+}
+
+/// `(ah + al) + (bh + bl)` as a pair, to about 2^−104 relative (of the larger operand).
+#[inline]
+pub(crate) fn add_dd((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
+    let (s, se) = two_sum(ah, bh);
+    let (t, te) = two_sum(al, bl);
+    let (s, se) = two_sum(s, se + t);
+    two_sum(s, se + te)
 }
 
 /// `a + b = hi + lo` exactly, where `hi` is the rounded sum (Knuth).
@@ -108,6 +126,16 @@ mod tests {
     fn huge_products_keep_no_low_part() {
         assert_eq!(two_prod(1e301, 3.0), (3e301, 0.0));
         assert_eq!(two_prod(1e200, 1e200), (f64::INFINITY, 0.0));
+    }
+
+    #[test]
+    fn mul_dd_and_add_dd_keep_the_low_parts() {
+        let third = div_dd((1.0, 0.0), (3.0, 0.0));
+        let one = mul_dd(third, (3.0, 0.0));
+        assert_eq!(one.0, 1.0);
+        assert!(one.1.abs() < libm::ldexp(1.0, -100));
+        let sum = add_dd(third, (-1.0 / 3.0, 0.0));
+        assert_eq!(sum, (third.1, 0.0));
     }
 
     #[test]

@@ -49,6 +49,10 @@
 //! - [`Rows`] and [`Positions`]: the rows of a table (a range of row indices, or a list of
 //!   positions), checked once, for the crates that write many rows.
 //! - [`exact`]: the error-free arithmetic (Veltkamp, Dekker, Knuth) the angles are formed with.
+//! - [`Rope`], rotary position embeddings, built by [`Rope::builder`] or a [`RopePreset`]:
+//!   [`Pairing`], partial rotary, every [`Scaling`] of the SPEC ([`Yarn`], [`Llama3`],
+//!   [`LongRope`] with borrowed factor lists), the attention factor; [`Rope::apply`] and
+//!   [`Rope::apply_heads`] rotate in place, [`Rope::cache_row`] writes one cache row.
 //! - [`Error`], the one error type, with `Display` and `core::error::Error`.
 #![no_std]
 #![deny(missing_docs)]
@@ -64,6 +68,7 @@ mod error;
 pub mod exact;
 mod layout;
 mod preset;
+mod rope;
 mod rotation;
 mod rows;
 
@@ -72,6 +77,7 @@ pub use encoding::{DEFAULT_BASE, Encoding, EncodingBuilder};
 pub use error::Error;
 pub use layout::{Column, Columns, Layout};
 pub use preset::Preset;
+pub use rope::{Llama3, LongRope, Pairing, Rope, RopeBuilder, RopePreset, Scaling, Yarn};
 pub use rows::{Positions, Rows, row_position};
 
 // The README's examples are compiled and run as doctests, so they stay true.
