@@ -6,8 +6,8 @@
 //! the raw-bits kind still reaches every `f64`, NaN and infinities included.
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
-use posenc_core::{Column, Element, Encoding, EncodingBuilder, Error, Layout};
-use posenc_testkit::bounds;
+use posenc_core::{Element, Encoding, EncodingBuilder, Error, Layout};
+use posenc_testkit::{bounds, column_angle};
 
 /// The largest buffer (values) a target allocates for one call, so that no input makes the
 /// target itself run out of memory: 2^16 values, half a MiB of `f64`.
@@ -238,13 +238,6 @@ pub fn positions_error(enc: &Encoding, positions: &[f64], len: usize) -> Option<
     positions.iter().find_map(|&p| position_error(enc, p))
 }
 
-/// The angle of column `column` at `position` (0 for a zero column).
-fn column_angle(enc: &Encoding, position: f64, column: usize) -> f64 {
-    match enc.layout().column(enc.d_model(), column) {
-        Some(Column::Sin(pair) | Column::Cos(pair)) => enc.angle(pair, position).unwrap_or(0.0),
-        _ => 0.0,
-    }
-}
 
 /// The core's row at `position` in `T`.
 #[must_use]

@@ -11,14 +11,18 @@
 //! crate against sequential SIMD in pools of 1, 2, 3 and 7 threads, is `tests/determinism.rs`.
 //! Every bound is in `posenc_testkit::bounds`, with its reason.
 //!
-//! Random cases ([`strategy`]) run beside fixed edge seeds ([`seeds`]). Default case counts keep
+//! The golden file runs through every backend too ([`golden`]). Random cases ([`strategy`], from
+//! `posenc-testkit`) run beside fixed edge seeds ([`seeds`]). Default case counts keep
 //! `cargo test --workspace` quick; `PROPTEST_CASES=20000` makes a deep run.
 #![deny(missing_docs)]
 
 pub mod backend;
+pub mod golden;
 pub mod relations;
 pub mod seeds;
-pub mod strategy;
+
+/// The strategies of valid configurations, shared with every crate's tests.
+pub use posenc_testkit::strategy;
 
 pub use backend::{Backend, Core, Parallel, Portable, Simd};
 

@@ -3,23 +3,12 @@
 //! `tests/determinism.rs`.) Every bound comes from [`posenc_testkit::bounds`].
 
 use posenc_core::{Column, Element, Encoding, Error, Layout};
-use posenc_testkit::bounds;
+use posenc_testkit::{bounds, column_angle};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 use crate::backend::{self, Backend, Core};
 use crate::strategy::Case;
-
-/// The angle of column `column` at `position` (0 for a zero column).
-#[must_use]
-pub fn theta(enc: &Encoding, position: f64, column: usize) -> f64 {
-    match enc.layout().column(enc.d_model(), column) {
-        Some(Column::Sin(pair) | Column::Cos(pair)) => enc
-            .angle(pair, position)
-            .expect("a valid pair and position"),
-        _ => 0.0,
-    }
-}
 
 /// The bound on `|value − exact|` for backend `B`'s values of type `T` at angle `theta` and
 /// scaled position `scaled`: the core's own `f32` bound for the core, the backends' otherwise.
@@ -58,7 +47,7 @@ pub fn agreement<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseErro
     let check = |position: f64, got: &[T], core: &[T], what: &str| -> Result<(), TestCaseError> {
         let scaled = enc.scale() * position;
         for (j, (g, c)) in got.iter().zip(core).enumerate() {
-            let bound = bounds::agree(T::MANTISSA_BITS, theta(&enc, position, j), scaled);
+            let bound = bounds::agree(T::MANTISSA_BITS, column_angle(&enc, position, j), scaled);
             let error = (g.to_f64() - c.to_f64()).abs();
             prop_assert!(
                 error <= bound,
@@ -102,7 +91,7 @@ pub fn rotation<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseError
 
     let theta_max = c * a.abs().max(b.abs()).max((a + b).abs());
     let value = value_bound::<B, T>(theta_max, c * a.abs().max((a + b).abs()));
-    let bound = bounds::rotation(value, bounds::half_ulp_at_one(T::MANTISSA_BITS), theta_max);
+    let bound = bounds::rotation(value, bounds::rounding_to(T::MANTISSA_BITS), theta_max);
     let mut moved = pe_a;
     enc.rotate(b, &mut moved)
         .expect("a rotatable layout and a valid offset");
@@ -145,8 +134,8 @@ pub fn rotation<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseError
     Ok(())
 }
 
-/// Relation 4: PE(a)·PE(b) = PE(a+t)·PE(b+t) over the full pairs, within
-/// [`bounds::relative_position`].
+/// Relation 4: PE(a)·PE(b) = PE(a+t)·PE(b+t) over the full pairs, and PE(a)·PE(b) is the
+/// closed form Σ cos(c·(b − a)·ω_i), both within [`bounds::relative_position`].
 pub fn relative_position<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseError> {
     let Case { enc, a, b, t, .. } = *case;
     let dot = |x: f64, y: f64| {
@@ -169,11 +158,24 @@ pub fn relative_position<B: Backend, T: Element>(case: &Case) -> Result<(), Test
         B::NAME,
         T::NAME
     );
+    // And it is the closed form Σ cos(c·(b − a)·ω_i), from the core's angles.
+    let closed: f64 = paired(&enc)
+        .map(|(pair, _, _)| {
+            let angle = |p: f64| enc.angle(pair, p).expect("a valid pair and position");
+            (angle(b) - angle(a)).cos()
+        })
+        .sum();
+    prop_assert!(
+        (here - closed).abs() <= bound,
+        "{} {}: {enc:?} PE({a})·PE({b}) = {here}, closed form Σ cos(c(b−a)ω_i) = {closed}, bound {bound:e}",
+        B::NAME,
+        T::NAME
+    );
     Ok(())
 }
 
 /// Relation 5: every value of the row at `a` and of the block is in [−1, 1], each full pair has
-/// squared norm 1 within [`bounds::pair_norm`], and a zero column is 0 within the value bound.
+/// squared norm 1 within [`bounds::pair_norm`], and a zero column is exactly 0.
 pub fn range_and_norm<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseError> {
     let Case {
         enc,
@@ -209,10 +211,13 @@ pub fn range_and_norm<B: Backend, T: Element>(case: &Case) -> Result<(), TestCas
             );
         }
         if let Some(Column::Zero) = enc.layout().column(d, d - 1) {
+            // The pad column is the constant 0 (SPEC layout table), exactly, in every backend.
             let zero = row[d - 1].to_f64();
             prop_assert!(
-                zero.abs() <= value_bound::<B, T>(0.0, scaled),
-                "zero column holds {zero}"
+                zero == 0.0,
+                "{} {}: {enc:?} p={position}: zero column holds {zero}",
+                B::NAME,
+                T::NAME
             );
         }
     }
