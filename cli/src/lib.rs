@@ -11,8 +11,10 @@
 //! posenc plot decay --out decay.png
 //! ```
 //!
-//! Every failure is one `error: ...` line on stderr and exit status 2; `check` exits with 1
-//! when the table is further from the exact values than `--tolerance`.
+//! Every failure is one `error: ...` line on stderr. Exit status 2 is bad input (and a file
+//! that cannot be read or written), 3 a failure that is not the input's (drawing a plot, the
+//! embedded font, the PNG encoder, the `--threads` pool), 130 an interruption; `check` exits
+//! with 1 when the table is further from the exact values than `--tolerance`.
 //!
 //! The `posenc` binary is [`run_command_line`]; the parsers are public so that fuzz targets
 //! and tests can reach them without a process: [`parse_args`] (argv to a validated
@@ -47,10 +49,6 @@ pub use crate::job::{ParsedArgs, parse_args};
 
 /// Exit status when `check` finds an error above `--tolerance`.
 const EXIT_ABOVE_TOLERANCE: u8 = 1;
-/// Exit status for bad input and every other error (as clap's own usage errors).
-const EXIT_ERROR: u8 = 2;
-/// Exit status after Ctrl-C (128 + SIGINT, as shells report it).
-const EXIT_INTERRUPTED: u8 = 130;
 
 /// The whole `posenc` command: parses the process's arguments (printing help or a usage
 /// error and exiting as clap does), runs the subcommand and returns the exit status.
@@ -68,10 +66,7 @@ pub fn run_command_line() -> ExitCode {
             let line = e.to_string().replace(['\n', '\r'], " ");
             // Nothing more can be done if stderr itself is closed.
             let _ = writeln!(std::io::stderr(), "error: {line}");
-            match e {
-                CliError::Interrupted => ExitCode::from(EXIT_INTERRUPTED),
-                _ => ExitCode::from(EXIT_ERROR),
-            }
+            ExitCode::from(e.exit_status())
         }
     }
 }

@@ -167,3 +167,20 @@ fn usage_errors_are_clap_s_with_exit_2() {
     }
     assert!(entries(dir.path()).is_empty());
 }
+
+/// A refused configuration keeps the library's error as its `source()`, so a program calling
+/// the library can match on it; the command itself prints only the one line.
+#[test]
+fn library_errors_are_the_source() {
+    use std::error::Error as _;
+    let err = posenc_cli::parse_args(["posenc", "table", "--base", "1"]).unwrap_err();
+    let cause = err.source().expect("the library's error is kept");
+    assert_eq!(
+        cause.downcast_ref::<posenc_parallel::Error>(),
+        Some(&posenc_parallel::Error::InvalidBase(1.0))
+    );
+    assert_eq!(err.exit_status(), 2);
+    // A usage error is a message: it has no cause.
+    let usage = posenc_cli::parse_args(["posenc", "table", "--bogus"]).unwrap_err();
+    assert!(usage.source().is_none());
+}

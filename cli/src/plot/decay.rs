@@ -10,7 +10,7 @@ use crate::errors::CliError;
 use crate::rows::{Rows, block_rows, blocks};
 
 /// The most distances drawn (16 MiB of dot products; more would not show on any picture).
-const MAX_DISTANCES: u64 = 2_000_000;
+pub(crate) const MAX_DISTANCES: u64 = 2_000_000;
 
 /// Runs `posenc plot decay`.
 pub(crate) fn run(args: &DecayArgs) -> Result<(), CliError> {

@@ -10,7 +10,7 @@ use crate::errors::CliError;
 use crate::rows::Rows;
 
 /// At most this many cells are drawn: more than the pixels of a large picture.
-const MAX_CELLS: u64 = 1 << 20;
+pub(crate) const MAX_CELLS: u64 = 1 << 20;
 
 /// Width of the colour bar's panel, in pixels.
 const BAR_PANEL: u32 = 150;
