@@ -8,63 +8,51 @@ use common::{assert_one_line_error, entries, run_in};
 #[test]
 fn bad_configurations() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: &[(&[&str], &str)] = &[
-        (&["table", "--d-model", "0"], "d_model must be at least 1"),
+    let cases: &[(&str, &str)] = &[
+        ("table --d-model 0", "d_model must be at least 1"),
         (
-            &["table", "--d-model", "2000000"],
+            "table --d-model 2000000",
             "d_model 2000000 is above the limit",
         ),
         (
-            &["table", "--base", "1"],
+            "table --base 1",
             "base must be finite and greater than 1, got 1",
         ),
         (
-            &["table", "--base", "0.5"],
+            "table --base 0.5",
             "base must be finite and greater than 1, got 0.5",
         ),
         (
-            &["table", "--base", "nan"],
+            "table --base nan",
             "base must be finite and greater than 1, got NaN",
         ),
         (
-            &["table", "--base", "inf"],
+            "table --base inf",
             "base must be finite and greater than 1, got inf",
         ),
         (
-            &["table", "--scale", "0"],
+            "table --scale 0",
             "scale must be finite and non-zero, got 0",
         ),
         (
-            &["table", "--scale", "NaN"],
+            "table --scale NaN",
             "scale must be finite and non-zero, got NaN",
         ),
+        ("table --shift nan", "shift must be finite, got NaN"),
+        ("table --d-model 8 --shift 4", "exponent denominator 0 <= 0"),
+        ("table --start nan", "position must be finite, got NaN"),
+        ("table --start -inf", "position must be finite, got -inf"),
         (
-            &["table", "--shift", "nan"],
-            "shift must be finite, got NaN",
-        ),
-        (
-            &["table", "--d-model", "8", "--shift", "4"],
-            "exponent denominator 0 <= 0",
-        ),
-        (
-            &["table", "--start", "nan"],
-            "position must be finite, got NaN",
-        ),
-        (
-            &["table", "--start", "-inf"],
-            "position must be finite, got -inf",
-        ),
-        (
-            &["table", "--start", "1e308", "--scale", "10"],
+            "table --start 1e308 --scale 10",
             "scale * position overflows",
         ),
         (
-            &["check", "x.npy", "--tolerance", "-1"],
+            "check x.npy --tolerance -1",
             "--tolerance must be a finite number >= 0, got -1",
         ),
     ];
     for (args, needle) in cases {
-        assert_one_line_error(&run_in(dir.path(), args), needle);
+        assert_one_line_error(&run_in(dir.path(), *args), needle);
     }
     assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
 }
@@ -109,15 +97,15 @@ fn unwritable_outputs() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     assert_one_line_error(
-        &run_in(dir.path(), &["table", "--out", "nowhere/pe.npy"]),
+        &run_in(dir.path(), "table --out nowhere/pe.npy"),
         "cannot write 'nowhere/pe.npy': there is no directory 'nowhere'",
     );
     assert_one_line_error(
-        &run_in(dir.path(), &["table", "--out", "sub"]),
+        &run_in(dir.path(), "table --out sub"),
         "cannot write 'sub': it is a directory",
     );
     assert_one_line_error(
-        &run_in(dir.path(), &["plot", "heatmap", "--out", "nowhere/h.png"]),
+        &run_in(dir.path(), "plot heatmap --out nowhere/h.png"),
         "there is no directory 'nowhere'",
     );
     #[cfg(unix)]
@@ -129,7 +117,7 @@ fn unwritable_outputs() {
         // root may write anyway; the check only applies where permissions are enforced.
         if std::fs::File::create(locked.join("probe")).is_err() {
             assert_one_line_error(
-                &run_in(dir.path(), &["table", "--out", "locked/pe.npy"]),
+                &run_in(dir.path(), "table --out locked/pe.npy"),
                 "cannot write 'locked/pe.npy': no temporary file in 'locked'",
             );
         }
@@ -142,19 +130,19 @@ fn unwritable_outputs() {
 fn usage_errors_are_clap_s_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     for args in [
-        &["table", "--bogus"][..],
-        &["table", "--layout", "sideways"],
-        &["table", "--preset", "gpt"],
-        &["table", "--dtype", "f16"],
-        &["table", "--format", "parquet"],
-        &["table", "--d-model", "-3"],
-        &["table", "--max-len", "ten"],
-        &["table", "--threads", "0"],
-        &["table", "--preset", "paper", "--layout", "interleaved"],
-        &["table", "--positions=1,2", "--max-len", "2"],
-        &["check"],
-        &["plot"],
-        &["frobnicate"],
+        "table --bogus",
+        "table --layout sideways",
+        "table --preset gpt",
+        "table --dtype f16",
+        "table --format parquet",
+        "table --d-model -3",
+        "table --max-len ten",
+        "table --threads 0",
+        "table --preset paper --layout interleaved",
+        "table --positions=1,2 --max-len 2",
+        "check",
+        "plot",
+        "frobnicate",
     ] {
         let out = run_in(dir.path(), args);
         let stderr = String::from_utf8_lossy(&out.stderr);
