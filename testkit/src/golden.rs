@@ -85,12 +85,9 @@ pub fn rows() -> Vec<GoldenRow> {
                 && row.exact.len() < row.encoding.d_model()
         });
         if !same_row {
-            let encoding = Encoding::builder(f[2].parse().expect("d_model"))
-                .layout(f[1].parse::<Layout>().expect("golden layout"))
-                .base(num(f[3]))
-                .shift(num(f[4]))
-                .scale(num(f[5]))
-                .build()
+            let layout = f[1].parse::<Layout>().expect("golden layout");
+            let d_model = f[2].parse().expect("d_model");
+            let encoding = crate::build_encoding(d_model, layout, num(f[3]), num(f[4]), num(f[5]))
                 .unwrap_or_else(|e| panic!("golden configuration {line} is invalid: {e}"));
             rows.push(GoldenRow {
                 case: f[0].to_owned(),

@@ -9,7 +9,27 @@ pub mod bounds;
 pub mod golden;
 pub mod strategy;
 
-use posenc_core::{Column, Encoding};
+use posenc_core::{Column, Encoding, Error, Layout};
+
+/// The encoding of `d_model` columns with every setting given, by the core's builder: how the
+/// golden file, the strategies, the edge seeds and the error tests state a configuration.
+///
+/// # Errors
+/// The builder's, for an invalid configuration.
+pub fn build_encoding(
+    d_model: usize,
+    layout: Layout,
+    base: f64,
+    shift: f64,
+    scale: f64,
+) -> Result<Encoding, Error> {
+    Encoding::builder(d_model)
+        .layout(layout)
+        .base(base)
+        .shift(shift)
+        .scale(scale)
+        .build()
+}
 
 /// The angle θ of column `column` at `position`, the core's `c·p·ω_i` of the column's pair
 /// (0 for the zero column of an odd split row, and for a column or position the core refuses):

@@ -1,7 +1,8 @@
 //! The golden file, `vectors.csv`, through any [`Backend`]: every row by way of the backend's
 //! single position, and (for integer positions ≥ 1) as the middle row of a three-row table
 //! block, in `f32` and `f64`, each value within the backend's bound of exact. The worst error
-//! per layout, type and form is printed as a fraction of its bound (the README's table).
+//! per layout, type and form is printed as a fraction of its bound (the README's table:
+//! `cargo test -p posenc-verify --test backends golden -- --nocapture`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

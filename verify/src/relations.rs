@@ -33,9 +33,10 @@ fn rotatable(enc: &Encoding) -> bool {
     !(enc.layout() == Layout::Interleaved && enc.d_model() % 2 == 1)
 }
 
-/// Relation 1: the backend's row at `a` and its block of rows agree with the core's, column by
-/// column, within [`bounds::agree`].
-pub fn agreement<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseError> {
+/// What relations 1 and 5 look at in a case: the backend's row at `a` (named `row`), then each
+/// row of its block of `rows` rows from `first_row` of the table at `a` (named `rows`), each
+/// with its position.
+fn case_rows<B: Backend, T: Element>(case: &Case) -> Vec<(&'static str, f64, Vec<T>)> {
     let Case {
         enc,
         a,
@@ -43,10 +44,28 @@ pub fn agreement<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseErro
         rows,
         ..
     } = *case;
+    let block: Vec<T> = backend::rows::<B, T>(&enc, a, first_row, rows);
+    let positions = (0..rows).map(|k| posenc_simd::row_position(a, first_row + k as u64));
+    core::iter::once(("row", a, backend::row::<B, T>(&enc, a)))
+        .chain(
+            positions
+                .zip(block.chunks_exact(enc.d_model()))
+                .map(|(position, row)| ("rows", position, row.to_vec())),
+        )
+        .collect()
+}
+
+/// Relation 1: the backend's row at `a` and its block of rows agree with the core's, column by
+/// column, within [`bounds::agree`].
+pub fn agreement<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseError> {
+    let enc = case.enc;
     let d = enc.d_model();
-    let check = |position: f64, got: &[T], core: &[T], what: &str| -> Result<(), TestCaseError> {
+    for ((what, position, got), (_, _, core)) in case_rows::<B, T>(case)
+        .into_iter()
+        .zip(case_rows::<Core, T>(case))
+    {
         let scaled = enc.scale() * position;
-        for (j, (g, c)) in got.iter().zip(core).enumerate() {
+        for (j, (g, c)) in got.iter().zip(&core).enumerate() {
             let bound = bounds::agree(T::MANTISSA_BITS, column_angle(&enc, position, j), scaled);
             let error = (g.to_f64() - c.to_f64()).abs();
             prop_assert!(
@@ -56,15 +75,6 @@ pub fn agreement<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseErro
                 T::NAME
             );
         }
-        Ok(())
-    };
-    let got: Vec<T> = backend::row::<B, T>(&enc, a);
-    check(a, &got, &backend::row::<Core, T>(&enc, a), "row")?;
-    let block: Vec<T> = backend::rows::<B, T>(&enc, a, first_row, rows);
-    let core: Vec<T> = backend::rows::<Core, T>(&enc, a, first_row, rows);
-    for (k, (g, c)) in block.chunks_exact(d).zip(core.chunks_exact(d)).enumerate() {
-        let position = posenc_simd::row_position(a, first_row + k as u64);
-        check(position, g, c, "rows")?;
     }
     Ok(())
 }
@@ -177,21 +187,9 @@ pub fn relative_position<B: Backend, T: Element>(case: &Case) -> Result<(), Test
 /// Relation 5: every value of the row at `a` and of the block is in [−1, 1], each full pair has
 /// squared norm 1 within [`bounds::pair_norm`], and a zero column is exactly 0.
 pub fn range_and_norm<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseError> {
-    let Case {
-        enc,
-        a,
-        first_row,
-        rows,
-        ..
-    } = *case;
+    let enc = case.enc;
     let d = enc.d_model();
-    let block: Vec<T> = backend::rows::<B, T>(&enc, a, first_row, rows);
-    let single: Vec<T> = backend::row::<B, T>(&enc, a);
-    let positions = (0..rows).map(|k| posenc_simd::row_position(a, first_row + k as u64));
-    for (position, row) in core::iter::once(a)
-        .chain(positions)
-        .zip(core::iter::once(&single[..]).chain(block.chunks_exact(d)))
-    {
+    for (_, position, row) in case_rows::<B, T>(case) {
         let scaled = enc.scale() * position;
         prop_assert!(
             row.iter().all(|v| (-1.0..=1.0).contains(&v.to_f64())),
