@@ -35,13 +35,6 @@ pub fn f64_bound(theta: f64) -> f64 {
 /// own bound of exact, so they are within the sum of the two bounds of each other.
 pub const AGREE_F32: f64 = BACKEND_F32 + CORE_F32;
 
-/// Agreement of a backend's `f64` with the core's `f64` (SPEC relation 1): both within
-/// [`f64_bound`], so within twice it of each other.
-#[must_use]
-pub fn agree_f64(theta: f64) -> f64 {
-    2.0 * f64_bound(theta)
-}
-
 /// Rounding of a few `f64` operations on values in [−1, 1]: a handful of half-ulps at 1.
 pub const F64_ARITH: f64 = 1.0 / 1125899906842624.0; // 2^-50
 
@@ -62,37 +55,44 @@ pub fn in_accuracy_domain(base: f64, d_model: usize) -> bool {
     base <= ACCURATE_MAX_BASE && d_model <= ACCURATE_MAX_D_MODEL
 }
 
-/// A backend's value bound against exact for an element of `mantissa_bits` (24 for `f32`, 53 for
-/// `f64`) at angle `theta` and scaled position `scaled = c·p` (SPEC accuracy table).
+/// A value bound against exact for an element of `mantissa_bits` (24 for `f32`, 53 for `f64`)
+/// at angle `theta` and scaled position `scaled = c·p` (SPEC accuracy table), for code whose
+/// `f32` bound is `f32_bound` inside the table's domain.
 ///
-/// `f32`: [`BACKEND_F32`] while `|c·p| ≤ 2^24`; beyond, the SPEC lets the error grow "no more
-/// than in proportion to |θ|", which we take as the `f64` bound [`f64_bound`] added on top (it is
+/// `f32`: `f32_bound` while `|c·p| ≤ 2^24`; beyond, the SPEC lets the error grow "no more than
+/// in proportion to |θ|", which we take as the `f64` bound [`f64_bound`] added on top (it is
 /// itself proportional to `|θ|`, and continuous with the table at 2^24). `f64`: [`f64_bound`],
 /// which is proportional to `|θ|` everywhere.
-#[must_use]
-pub fn backend_value(mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
+fn value(f32_bound: f64, mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
     if mantissa_bits > 24 {
         f64_bound(theta)
     } else if scaled.abs() <= ACCURATE_SCALED_POSITION {
-        BACKEND_F32
+        f32_bound
     } else {
-        BACKEND_F32 + f64_bound(theta)
+        f32_bound + f64_bound(theta)
     }
 }
 
+/// The core's value bound against exact ([`value`] with [`CORE_F32`]): the core's `f32` is the
+/// final rounding of an `f64` that is itself within [`f64_bound`].
+#[must_use]
+pub fn core_value(mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
+    value(CORE_F32, mantissa_bits, theta, scaled)
+}
+
+/// Every other backend's value bound against exact ([`value`] with [`BACKEND_F32`]).
+#[must_use]
+pub fn backend_value(mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
+    value(BACKEND_F32, mantissa_bits, theta, scaled)
+}
+
 /// SPEC relation 1 for one value: a backend against the core, both of `mantissa_bits`, at angle
-/// `theta` and scaled position `scaled`. `f32`: [`AGREE_F32`] (the two bounds added) while
-/// `|c·p| ≤ 2^24`, beyond it plus [`agree_f64`] (the proportional growth, both sides);
-/// `f64`: [`agree_f64`].
+/// `theta` and scaled position `scaled`: each is within its own bound of exact, so they are
+/// within the sum of the two, [`backend_value`] + [`core_value`]. That is [`AGREE_F32`] for
+/// `f32` while `|c·p| ≤ 2^24`, beyond it plus `2·`[`f64_bound`]; `2·`[`f64_bound`] for `f64`.
 #[must_use]
 pub fn agree(mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
-    if mantissa_bits > 24 {
-        agree_f64(theta)
-    } else if scaled.abs() <= ACCURATE_SCALED_POSITION {
-        AGREE_F32
-    } else {
-        AGREE_F32 + agree_f64(theta)
-    }
+    backend_value(mantissa_bits, theta, scaled) + core_value(mantissa_bits, theta, scaled)
 }
 
 /// Half an ulp at 1 of an element of `mantissa_bits`: the rounding of a value in [−1, 1] to it,

@@ -11,11 +11,12 @@ use crate::backend::{self, Backend, Core};
 use crate::strategy::Case;
 
 /// The bound on `|value − exact|` for backend `B`'s values of type `T` at angle `theta` and
-/// scaled position `scaled`: the core's own `f32` bound for the core, the backends' otherwise.
+/// scaled position `scaled`: the core's own ([`bounds::core_value`]) for the core, the
+/// backends' ([`bounds::backend_value`]) otherwise.
 #[must_use]
 pub fn value_bound<B: Backend, T: Element>(theta: f64, scaled: f64) -> f64 {
-    if B::IS_CORE && T::MANTISSA_BITS <= 24 && scaled.abs() <= bounds::ACCURATE_SCALED_POSITION {
-        bounds::CORE_F32
+    if B::IS_CORE {
+        bounds::core_value(T::MANTISSA_BITS, theta, scaled)
     } else {
         bounds::backend_value(T::MANTISSA_BITS, theta, scaled)
     }
