@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{assert_one_line_error, fixture, ok_in, run_in, write_npy_f32};
+use common::{assert_one_line_error, fails_in, fixture, ok_in, run_in, write_npy_f32};
 use posenc_parallel::{Encoding, table};
 
 /// The common wrong implementation: the angle `p · ω` formed in `f32`.
@@ -196,13 +196,11 @@ fn files_that_are_not_tables_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name);
     write_npy_f32(&path("vector.npy"), &[8], &[0.0; 8]);
-    assert_one_line_error(
-        &run_in(dir.path(), "check vector.npy"),
-        "shape (8,) is not a table",
-    );
+    fails_in(dir.path(), "check vector.npy", "shape (8,) is not a table");
     write_npy_f32(&path("batch.npy"), &[2, 3, 4], &[0.0; 24]);
-    assert_one_line_error(
-        &run_in(dir.path(), "check batch.npy"),
+    fails_in(
+        dir.path(),
+        "check batch.npy",
         "shape (2, 3, 4) is not a table",
     );
 
@@ -212,8 +210,9 @@ fn files_that_are_not_tables_are_refused() {
     bytes.extend(dict.as_bytes());
     bytes.extend(7i64.to_le_bytes());
     std::fs::write(path("ints.npy"), &bytes).unwrap();
-    assert_one_line_error(
-        &run_in(dir.path(), "check ints.npy"),
+    fails_in(
+        dir.path(),
+        "check ints.npy",
         "dtype '<i8' is not float32 or float64",
     );
 
@@ -223,22 +222,17 @@ fn files_that_are_not_tables_are_refused() {
     );
     let full = std::fs::read(path("full.npy")).unwrap();
     std::fs::write(path("short.npy"), &full[..full.len() - 4]).unwrap();
-    assert_one_line_error(
-        &run_in(dir.path(), "check short.npy"),
-        "'short.npy' ends early",
-    );
+    fails_in(dir.path(), "check short.npy", "'short.npy' ends early");
     let mut long = full.clone();
     long.extend([0u8; 4]);
     std::fs::write(path("long.npy"), &long).unwrap();
-    assert_one_line_error(
-        &run_in(dir.path(), "check long.npy"),
+    fails_in(
+        dir.path(),
+        "check long.npy",
         "more data than its shape (10, 8) holds",
     );
 
     std::fs::write(path("text.npy"), "not numpy at all").unwrap();
-    assert_one_line_error(&run_in(dir.path(), "check text.npy"), "not a .npy file");
-    assert_one_line_error(
-        &run_in(dir.path(), "check missing.npy"),
-        "cannot open 'missing.npy'",
-    );
+    fails_in(dir.path(), "check text.npy", "not a .npy file");
+    fails_in(dir.path(), "check missing.npy", "cannot open 'missing.npy'");
 }

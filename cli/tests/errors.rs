@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_one_line_error, entries, run_in};
+use common::{entries, fails_in, run_in};
 
 #[test]
 fn bad_configurations() {
@@ -52,7 +52,7 @@ fn bad_configurations() {
         ),
     ];
     for (args, needle) in cases {
-        assert_one_line_error(&run_in(dir.path(), *args), needle);
+        fails_in(dir.path(), *args, needle);
     }
     assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
 }
@@ -87,7 +87,7 @@ fn bad_position_lists() {
         ),
     ];
     for (flag, needle) in cases {
-        assert_one_line_error(&run_in(dir.path(), &["table", flag]), needle);
+        fails_in(dir.path(), &["table", flag], needle);
     }
     assert_eq!(entries(dir.path()), ["empty.txt", "p.txt"]);
 }
@@ -96,16 +96,19 @@ fn bad_position_lists() {
 fn unwritable_outputs() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
-    assert_one_line_error(
-        &run_in(dir.path(), "table --out nowhere/pe.npy"),
+    fails_in(
+        dir.path(),
+        "table --out nowhere/pe.npy",
         "cannot write 'nowhere/pe.npy': there is no directory 'nowhere'",
     );
-    assert_one_line_error(
-        &run_in(dir.path(), "table --out sub"),
+    fails_in(
+        dir.path(),
+        "table --out sub",
         "cannot write 'sub': it is a directory",
     );
-    assert_one_line_error(
-        &run_in(dir.path(), "plot heatmap --out nowhere/h.png"),
+    fails_in(
+        dir.path(),
+        "plot heatmap --out nowhere/h.png",
         "there is no directory 'nowhere'",
     );
     #[cfg(unix)]
@@ -116,8 +119,9 @@ fn unwritable_outputs() {
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o500)).unwrap();
         // root may write anyway; the check only applies where permissions are enforced.
         if std::fs::File::create(locked.join("probe")).is_err() {
-            assert_one_line_error(
-                &run_in(dir.path(), "table --out locked/pe.npy"),
+            fails_in(
+                dir.path(),
+                "table --out locked/pe.npy",
                 "cannot write 'locked/pe.npy': no temporary file in 'locked'",
             );
         }

@@ -5,7 +5,7 @@ mod common;
 use std::collections::HashSet;
 use std::path::Path;
 
-use common::{assert_one_line_error, entries, ok_in, run_in};
+use common::{entries, fails_in, ok_in};
 
 /// Decodes a PNG: (width, height, RGB pixels).
 fn decode(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
@@ -66,16 +66,19 @@ fn decay_plots_have_the_stated_size_and_both_curves() {
 #[test]
 fn bad_plot_requests_are_errors() {
     let dir = tempfile::tempdir().unwrap();
-    assert_one_line_error(
-        &run_in(dir.path(), "plot heatmap --d-model 4096 --max-len 1000"),
+    fails_in(
+        dir.path(),
+        "plot heatmap --d-model 4096 --max-len 1000",
         "a heatmap shows 1 to 1048576 cells",
     );
-    assert_one_line_error(
-        &run_in(dir.path(), "plot decay --max-len 5"),
+    fails_in(
+        dir.path(),
+        "plot decay --max-len 5",
         "--max-len for the decay plot must be 11 to 2000000, got 5",
     );
-    assert_one_line_error(
-        &run_in(dir.path(), "plot decay --base 0.5"),
+    fails_in(
+        dir.path(),
+        "plot decay --base 0.5",
         "base must be finite and greater than 1",
     );
     assert!(entries(dir.path()).is_empty());

@@ -124,17 +124,15 @@ fn raw_files_are_the_little_endian_values_alone() {
         "table -q --d-model 12 --max-len 30 --format raw --dtype f64 --out pe64",
     );
     let enc = Encoding::new(12).unwrap();
-    let bytes = std::fs::read(dir.path().join("pe.bin")).unwrap();
-    let values: Vec<f32> = bytes
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
-        .collect();
+    /// The little-endian values of a raw file, `N` bytes each.
+    fn raw<const N: usize, T>(path: std::path::PathBuf, from_le: fn([u8; N]) -> T) -> Vec<T> {
+        let bytes = std::fs::read(path).unwrap();
+        let values = bytes.chunks_exact(N);
+        values.map(|b| from_le(b.try_into().unwrap())).collect()
+    }
+    let values = raw(dir.path().join("pe.bin"), f32::from_le_bytes);
     assert_eq!(values, table::<f32>(&enc, 0.0, 30).unwrap());
-    let bytes = std::fs::read(dir.path().join("pe64")).unwrap();
-    let values: Vec<f64> = bytes
-        .chunks_exact(8)
-        .map(|b| f64::from_le_bytes(b.try_into().unwrap()))
-        .collect();
+    let values = raw(dir.path().join("pe64"), f64::from_le_bytes);
     assert_eq!(values, table::<f64>(&enc, 0.0, 30).unwrap());
 }
 

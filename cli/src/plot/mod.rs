@@ -10,6 +10,7 @@ pub(crate) mod heatmap;
 use std::path::Path;
 use std::sync::Once;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -69,6 +70,26 @@ fn tick_label(value: &f64) -> String {
     } else {
         format!("{}", (value * 1e6).round() / 1e6)
     }
+}
+
+/// The axes of every plot: `tick_label`'s numbers, the two descriptions, the fonts at `sizes`.
+fn axes<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    sizes: Sizes,
+    x_desc: &str,
+    y_desc: &str,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+    DB: DrawingBackend,
+{
+    mesh.x_label_formatter(&tick_label)
+        .y_label_formatter(&tick_label)
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style((FONT, sizes.tick))
+        .axis_desc_style((FONT, sizes.label))
 }
 
 /// A drawing failure, which no input causes (sizes and counts are checked before drawing).

@@ -82,6 +82,12 @@ pub fn assert_one_line_error(out: &Output, needle: &str) {
     );
 }
 
+/// Runs `posenc args...` in `dir` and asserts a clean failure naming `needle`
+/// ([`assert_one_line_error`]).
+pub fn fails_in(dir: &Path, args: &(impl CommandLine + ?Sized), needle: &str) {
+    assert_one_line_error(&run_in(dir, args), needle);
+}
+
 /// The names in `dir`, sorted.
 pub fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
