@@ -63,7 +63,8 @@ pub fn in_accuracy_domain(base: f64, d_model: usize) -> bool {
 /// in proportion to |θ|", which we take as the `f64` bound [`f64_bound`] added on top (it is
 /// itself proportional to `|θ|`, and continuous with the table at 2^24). `f64`: [`f64_bound`],
 /// which is proportional to `|θ|` everywhere.
-fn value(f32_bound: f64, mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
+#[must_use]
+pub fn value(f32_bound: f64, mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
     if mantissa_bits > 24 {
         f64_bound(theta)
     } else if scaled.abs() <= ACCURATE_SCALED_POSITION {
