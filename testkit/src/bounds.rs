@@ -242,6 +242,15 @@ pub fn add_f32(sum: f64) -> f64 {
 /// from its anchor and the same row evaluated directly by `encode_row`.
 pub const BETWEEN_BACKENDS_F32: f64 = 2.0 * BACKEND_F32;
 
+/// R(b) keeps the norm, per pair, for a row of an element of `mantissa_bits` rotated in `f64`
+/// and rounded back (the fuzz target `rotate`): [`rotation_pair_norm_f64`] plus the final
+/// rounding of the two values, each moved by at most [`rounding_to`] the type (`h`), which moves
+/// a squared norm ≤ 2 by at most `2·(|x'| + |y'|)·h + 2h² ≤ 2·2·√2·h + 2h² < 6h`.
+#[must_use]
+pub fn rotation_pair_norm(mantissa_bits: u32, theta: f64) -> f64 {
+    rotation_pair_norm_f64(theta) + 6.0 * rounding_to(mantissa_bits)
+}
+
 /// PE(p)·PE(p) over a row with `pairs` full pairs, each value within `value` of exact: the sum of
 /// `pairs` squared pair norms, each within [`pair_norm`]`(value)` of 1.
 #[must_use]

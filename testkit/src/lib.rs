@@ -7,6 +7,7 @@
 
 pub mod bounds;
 pub mod golden;
+#[cfg(feature = "proptest")]
 pub mod strategy;
 
 use posenc_core::{Column, Encoding, Error, Layout};
