@@ -98,16 +98,24 @@ fn caught(c: &Case, faulty: &[Relation], sound: Relation) {
     }
 }
 
+/// [`caught`] for `relation` with fault `fault`, faulty in `f32` and in `f64`, sound on the
+/// core in `f64`.
+macro_rules! caught_in_both_types {
+    ($case:expr, $relation:ident, $fault:ident) => {
+        caught(
+            &$case,
+            &[
+                relations::$relation::<Faulty<$fault>, f32>,
+                relations::$relation::<Faulty<$fault>, f64>,
+            ],
+            relations::$relation::<Core, f64>,
+        )
+    };
+}
+
 #[test]
 fn agreement_sees_one_column_off_by_four_f32_bounds() {
-    caught(
-        &case(8, 100.0, 0.0, 0.0),
-        &[
-            relations::agreement::<Faulty<SKEWED>, f32>,
-            relations::agreement::<Faulty<SKEWED>, f64>,
-        ],
-        relations::agreement::<Core, f32>,
-    );
+    caught_in_both_types!(case(8, 100.0, 0.0, 0.0), agreement, SKEWED);
 }
 
 #[test]
@@ -136,26 +144,12 @@ fn range_and_norm_see_a_pad_column_that_is_not_zero() {
             .unwrap(),
         ..case(9, 3.0, 0.0, 0.0)
     };
-    caught(
-        &c,
-        &[
-            relations::range_and_norm::<Faulty<PADDED>, f32>,
-            relations::range_and_norm::<Faulty<PADDED>, f64>,
-        ],
-        relations::range_and_norm::<Core, f64>,
-    );
+    caught_in_both_types!(c, range_and_norm, PADDED);
 }
 
 #[test]
 fn rotation_sees_a_scale_off_by_2_pow_minus_20() {
-    caught(
-        &case(8, 1000.0, 5000.0, 3.0),
-        &[
-            relations::rotation::<Faulty<WRONG_SCALE>, f32>,
-            relations::rotation::<Faulty<WRONG_SCALE>, f64>,
-        ],
-        relations::rotation::<Core, f64>,
-    );
+    caught_in_both_types!(case(8, 1000.0, 5000.0, 3.0), rotation, WRONG_SCALE);
 }
 
 #[test]
@@ -174,27 +168,17 @@ fn rotation_refuses_an_odd_interleaved_row() {
 
 #[test]
 fn relative_position_sees_positions_that_are_not_shift_invariant() {
-    caught(
-        &case(16, 100.0, 2000.0, 30_000.0),
-        &[
-            relations::relative_position::<Faulty<WARPED>, f64>,
-            relations::relative_position::<Faulty<WARPED>, f32>,
-        ],
-        relations::relative_position::<Core, f64>,
-    );
+    caught_in_both_types!(case(16, 100.0, 2000.0, 30_000.0), relative_position, WARPED);
 }
 
 /// Positions stretched by 1 + 2^-20 keep PE(a)·PE(b) shift invariant; only the closed form
 /// Σ cos(c·(b − a)·ω_i) sees them.
 #[test]
 fn relative_position_sees_a_scale_off_by_2_pow_minus_20_in_the_closed_form() {
-    caught(
-        &case(16, 100.0, 2000.0, 30_000.0),
-        &[
-            relations::relative_position::<Faulty<WRONG_SCALE>, f64>,
-            relations::relative_position::<Faulty<WRONG_SCALE>, f32>,
-        ],
-        relations::relative_position::<Core, f32>,
+    caught_in_both_types!(
+        case(16, 100.0, 2000.0, 30_000.0),
+        relative_position,
+        WRONG_SCALE
     );
 }
 
