@@ -6,7 +6,7 @@
 //! the raw-bits kind still reaches every `f64`, NaN and infinities included.
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
-use posenc_core::{Element, Encoding, EncodingBuilder, Error, Layout};
+use posenc_core::{Element, Encoding, Error, Layout};
 use posenc_testkit::{bounds, column_angle};
 
 /// The largest buffer (values) a target allocates for one call, so that no input makes the
@@ -94,6 +94,16 @@ pub struct Config {
     pub scale: f64,
 }
 
+/// A table's first row index: a small one, one within 64 of `u64::MAX` (where the last row
+/// index overflows), or any.
+pub fn first_row(u: &mut Unstructured<'_>) -> u64 {
+    match u.int_in_range(0u8..=3).unwrap_or(0) {
+        0 => u.int_in_range(0..=1 << 24).unwrap_or(0),
+        1 => u64::MAX - u.int_in_range(0..=64).unwrap_or(0),
+        _ => u.arbitrary().unwrap_or(0),
+    }
+}
+
 impl Config {
     /// A configuration with `d_model` up to `max_d` (0 included).
     pub fn arbitrary(u: &mut Unstructured<'_>, max_d: usize) -> Result<Config> {
@@ -106,13 +116,18 @@ impl Config {
         })
     }
 
-    /// The builder these settings make.
-    pub fn builder(&self) -> EncodingBuilder {
-        Encoding::builder(self.d_model)
-            .base(self.base)
-            .layout(self.layout)
-            .shift(self.shift)
-            .scale(self.scale)
+    /// The encoding these settings build, or the builder's error.
+    ///
+    /// # Errors
+    /// [`Config::expected_error`]'s, when the settings are invalid.
+    pub fn build(&self) -> core::result::Result<Encoding, Error> {
+        posenc_testkit::build_encoding(self.d_model, self.layout, self.base, self.shift, self.scale)
+    }
+
+    /// A valid encoding with `d_model` up to `max_d` from the input; `None` when the input runs
+    /// out or the settings are invalid (the `build_encoding` target checks those).
+    pub fn valid_encoding(u: &mut Unstructured<'_>, max_d: usize) -> Option<Encoding> {
+        Config::arbitrary(u, max_d).ok()?.build().ok()
     }
 
     /// The error `build` must give, in the documented order, or `None` when it must succeed.
@@ -237,7 +252,6 @@ pub fn positions_error(enc: &Encoding, positions: &[f64], len: usize) -> Option<
     }
     positions.iter().find_map(|&p| position_error(enc, p))
 }
-
 
 /// The core's row at `position` in `T`.
 #[must_use]
