@@ -94,6 +94,45 @@ pub struct Config {
     pub scale: f64,
 }
 
+/// A block of a table for the row-block targets: a valid encoding (`d_model` ≤ 1024), the
+/// table's start, the block's first row, a row count, and a buffer length that is `rows` whole
+/// rows seven times in eight, else any length up to [`MAX_VALUES`].
+#[derive(Debug)]
+pub struct Block {
+    /// The configuration.
+    pub enc: Encoding,
+    /// The table's start position.
+    pub start: f64,
+    /// The block's first row index.
+    pub first_row: u64,
+    /// Rows, at most [`MAX_VALUES`]` / d_model`.
+    pub rows: usize,
+    /// The buffer's length.
+    pub len: usize,
+}
+
+impl Block {
+    /// A block from the input; `None` when the input runs out before a valid encoding.
+    pub fn arbitrary(u: &mut Unstructured<'_>) -> Option<Block> {
+        let enc = Config::valid_encoding(u, 1024)?;
+        let start = number(u).ok()?;
+        let first_row = first_row(u);
+        let rows = u.int_in_range(0..=MAX_VALUES / enc.d_model()).unwrap_or(0);
+        let len = if u.ratio(7u8, 8u8).unwrap_or(true) {
+            rows * enc.d_model()
+        } else {
+            u.int_in_range(0..=MAX_VALUES).unwrap_or(0)
+        };
+        Some(Block {
+            enc,
+            start,
+            first_row,
+            rows,
+            len,
+        })
+    }
+}
+
 /// A table's first row index: a small one, one within 64 of `u64::MAX` (where the last row
 /// index overflows), or any.
 pub fn first_row(u: &mut Unstructured<'_>) -> u64 {
