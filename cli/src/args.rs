@@ -25,8 +25,14 @@ Examples:
   posenc plot heatmap --out heatmap.png
   posenc plot decay --d-model 512 --out decay.png
 
+Limits: --d-model is at most 1048576 (2^20) columns; a heatmap draws at most
+1048576 cells (--max-len × --d-model); the decay plot takes --max-len 11 to 2000000.
+
 Exit status: 0 on success, 1 when `check` finds an error above --tolerance,
-2 on bad input or any other error, 130 when interrupted (Ctrl-C).";
+2 on bad input (or a file that cannot be read or written), 3 when the run fails
+for a reason that is not the input's (drawing a plot, the embedded font, encoding
+the PNG, starting the --threads pool), 128 + the signal's number when SIGINT,
+SIGTERM or SIGHUP ends the run (130, 143, 129), 141 when stdout is a closed pipe.";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -35,8 +41,8 @@ pub(crate) enum Command {
     ///
     /// Rows are computed in blocks on all cores and written as they are made, so memory stays
     /// small for tables of any size. The file appears only when complete: it is written beside
-    /// the target under a temporary name and renamed at the end, so an error or Ctrl-C leaves
-    /// an existing file untouched.
+    /// the target without a name (or under a temporary one) and renamed over it at the end, so an
+    /// error, a signal or a kill leaves the previous file, or none, and no temporary file.
     Table(TableArgs),
     /// Compare a .npy table made elsewhere with the exact encoding: the worst error and where
     ///
@@ -134,7 +140,7 @@ pub(crate) enum Format {
 /// `posenc table`.
 #[derive(Debug, Args)]
 pub(crate) struct TableArgs {
-    /// Number of columns of each row.
+    /// Number of columns of each row, 1 to 1048576 (2^20).
     #[arg(long, default_value_t = 512)]
     pub(crate) d_model: usize,
     /// The rows.
@@ -163,7 +169,8 @@ pub(crate) struct TableArgs {
 pub(crate) struct CheckArgs {
     /// The .npy file to check.
     pub(crate) file: PathBuf,
-    /// Number of columns [default: the file's last dimension]; an error if the file differs.
+    /// Number of columns, at most 1048576 (2^20) [default: the file's last dimension]; an
+    /// error if the file differs.
     #[arg(long)]
     pub(crate) d_model: Option<usize>,
     /// Position of the file's first row.
@@ -203,10 +210,10 @@ pub(crate) struct PictureArgs {
 /// `posenc plot heatmap`.
 #[derive(Debug, Args)]
 pub(crate) struct HeatmapArgs {
-    /// Number of columns.
+    /// Number of columns; --max-len × --d-model is at most 1048576 cells.
     #[arg(long, default_value_t = 128)]
     pub(crate) d_model: usize,
-    /// Number of positions (rows) shown.
+    /// Number of positions (rows) shown; --max-len × --d-model is at most 1048576 cells.
     #[arg(long, default_value_t = 100)]
     pub(crate) max_len: u64,
     /// Position of the first row.
@@ -226,10 +233,10 @@ pub(crate) struct HeatmapArgs {
 /// `posenc plot decay`.
 #[derive(Debug, Args)]
 pub(crate) struct DecayArgs {
-    /// Number of columns.
+    /// Number of columns, 1 to 1048576 (2^20).
     #[arg(long, default_value_t = 512)]
     pub(crate) d_model: usize,
-    /// Distances k = 0 .. max_len-1 are computed.
+    /// Distances k = 0 .. max_len-1 are computed; 11 to 2000000.
     #[arg(long, default_value_t = 100_000)]
     pub(crate) max_len: u64,
     /// The position p that every distance is measured from.
@@ -264,5 +271,34 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// The limits enforced at run time are the ones `--help` states (the texts cannot name the
+    /// constants, so this ties them together).
+    #[test]
+    fn help_states_the_run_time_limits() {
+        use crate::config::MAX_D_MODEL;
+        use crate::plot::{decay::MAX_DISTANCES, heatmap::MAX_CELLS};
+        let help = |path: &[&str]| {
+            let mut command = Cli::command();
+            let mut sub = &mut command;
+            for name in path {
+                sub = sub.find_subcommand_mut(name).expect("a subcommand");
+            }
+            sub.render_long_help().to_string()
+        };
+        let top = help(&[]);
+        for limit in [MAX_D_MODEL as u64, MAX_CELLS, MAX_DISTANCES] {
+            assert!(
+                top.contains(&limit.to_string()),
+                "top help lacks {limit}: {top}"
+            );
+        }
+        assert!(top.contains("3 when the run fails"), "{top}");
+        for path in [&["table"][..], &["check"], &["plot", "decay"]] {
+            assert!(help(path).contains(&MAX_D_MODEL.to_string()), "{path:?}");
+        }
+        assert!(help(&["plot", "heatmap"]).contains(&MAX_CELLS.to_string()));
+        assert!(help(&["plot", "decay"]).contains(&MAX_DISTANCES.to_string()));
     }
 }

@@ -44,7 +44,7 @@ impl EncodingArgs {
             Some(threads) => rayon::ThreadPoolBuilder::new()
                 .num_threads(usize::from(threads))
                 .build()
-                .map_err(|e| CliError::invalid(format!("cannot start {threads} threads: {e}")))?
+                .map_err(|e| CliError::failed(format!("cannot start {threads} threads"), e))?
                 .install(job),
         }
     }

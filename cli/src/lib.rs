@@ -11,10 +11,12 @@
 //! posenc plot decay --out decay.png
 //! ```
 //!
-//! Every failure is one `error: ...` line on stderr and exit status 2; `check` exits with 1
-//! when the table is further from the exact values than `--tolerance`. SIGINT, SIGTERM and
-//! SIGHUP end a run with 128 + the signal's number (130, 143, 129) after one `error:` line,
-//! and a closed pipe on stdout with 141 and no message, as for programs that SIGPIPE ends.
+//! Every failure is one `error: ...` line on stderr. Exit status 2 is bad input (and a file
+//! that cannot be read or written), 3 a failure that is not the input's (drawing a plot, the
+//! embedded font, the PNG encoder, the `--threads` pool); `check` exits with 1 when the table
+//! is further from the exact values than `--tolerance`. SIGINT, SIGTERM and SIGHUP end a run
+//! with 128 + the signal's number (130, 143, 129) after one `error:` line, and a closed pipe
+//! on stdout with 141 and no message, as for programs that SIGPIPE ends.
 //! An interrupted or killed run leaves the previous file, or none, and no temporary file
 //! (where the file system has no `O_TMPFILE`, a SIGKILL leaves one, which the next run
 //! reports).
@@ -54,8 +56,6 @@ pub use crate::job::{ParsedArgs, parse_args};
 
 /// Exit status when `check` finds an error above `--tolerance`.
 const EXIT_ABOVE_TOLERANCE: u8 = 1;
-/// Exit status for bad input and every other error (as clap's own usage errors).
-const EXIT_ERROR: u8 = 2;
 /// Exit status when stdout is a pipe whose reader has gone (`| head`): 128 + SIGPIPE, what a
 /// shell reports for `cat` or `yes` in the same place, so that `set -o pipefail` treats posenc
 /// like them. No message: the reader stopped on purpose, and those programs say nothing either
@@ -79,7 +79,7 @@ pub fn run_command_line() -> ExitCode {
             let line = e.to_string().replace(['\n', '\r'], " ");
             // Nothing more can be done if stderr itself is closed.
             let _ = writeln!(std::io::stderr(), "error: {line}");
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(e.exit_status())
         }
     }
 }

@@ -9,7 +9,7 @@ use common::{entries, ok_in, run_in};
 fn a_bad_input_leaves_the_existing_file_alone() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("pe.npy"), b"precious").unwrap();
-    let out = run_in(dir.path(), &["table", "--positions=1,2,nan"]);
+    let out = run_in(dir.path(), "table --positions=1,2,nan");
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         std::fs::read(dir.path().join("pe.npy")).unwrap(),
@@ -22,10 +22,7 @@ fn a_bad_input_leaves_the_existing_file_alone() {
 fn a_finished_table_replaces_the_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("pe.npy"), b"old").unwrap();
-    ok_in(
-        dir.path(),
-        &["table", "-q", "--d-model", "4", "--max-len", "2"],
-    );
+    ok_in(dir.path(), "table -q --d-model 4 --max-len 2");
     let bytes = std::fs::read(dir.path().join("pe.npy")).unwrap();
     assert!(bytes.starts_with(b"\x93NUMPY"));
     assert_eq!(entries(dir.path()), ["pe.npy"]);

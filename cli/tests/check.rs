@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{assert_one_line_error, fixture, ok_in, run_in, write_npy_f32};
+use common::{assert_one_line_error, fails_in, fixture, ok_in, run_in, write_npy_f32};
 use posenc_parallel::{Encoding, table};
 
 /// The common wrong implementation: the angle `p · ω` formed in `f32`.
@@ -23,11 +23,8 @@ fn f32_angle_table(d: usize, start: f64, rows: usize) -> Vec<f32> {
 #[test]
 fn a_correct_table_passes_and_the_report_says_where_the_worst_is() {
     let dir = tempfile::tempdir().unwrap();
-    ok_in(
-        dir.path(),
-        &["table", "-q", "--d-model", "64", "--max-len", "2000"],
-    );
-    let out = run_in(dir.path(), &["check", "pe.npy", "--tolerance", "6e-8"]);
+    ok_in(dir.path(), "table -q --d-model 64 --max-len 2000");
+    let out = run_in(dir.path(), "check pe.npy --tolerance 6e-8");
     assert_eq!(out.status.code(), Some(0));
     let report = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -84,17 +81,7 @@ fn an_f32_angle_table_fails_at_large_positions_with_exit_1() {
         "an f32 angle is off by about |θ|·2^-24 here: {worst}"
     );
 
-    let out = run_in(
-        dir.path(),
-        &[
-            "check",
-            "wrong.npy",
-            "--start",
-            "99000",
-            "--tolerance",
-            "1e-6",
-        ],
-    );
+    let out = run_in(dir.path(), "check wrong.npy --start 99000 --tolerance 1e-6");
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -116,7 +103,7 @@ fn an_f32_angle_table_fails_at_large_positions_with_exit_1() {
     assert!(report.contains("[10000, 1e5)"), "{report}");
 
     // Without --tolerance the same report, and success.
-    let out = run_in(dir.path(), &["check", "wrong.npy", "--start", "99000"]);
+    let out = run_in(dir.path(), "check wrong.npy --start 99000");
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8(out.stdout).unwrap().contains(&expected));
 }
@@ -162,27 +149,11 @@ fn explicit_positions_and_settings_must_match_the_file() {
     let dir = tempfile::tempdir().unwrap();
     ok_in(
         dir.path(),
-        &[
-            "table",
-            "-q",
-            "--preset",
-            "whisper",
-            "--d-model",
-            "24",
-            "--positions=5,-2.5,1e4",
-        ],
+        "table -q --preset whisper --d-model 24 --positions=5,-2.5,1e4",
     );
     let out = run_in(
         dir.path(),
-        &[
-            "check",
-            "pe.npy",
-            "--preset",
-            "whisper",
-            "--positions=5,-2.5,1e4",
-            "--tolerance",
-            "6e-8",
-        ],
+        "check pe.npy --preset whisper --positions=5,-2.5,1e4 --tolerance 6e-8",
     );
     assert_eq!(
         out.status.code(),
@@ -193,19 +164,13 @@ fn explicit_positions_and_settings_must_match_the_file() {
     // The same file read as the paper's encoding is far off.
     let out = run_in(
         dir.path(),
-        &[
-            "check",
-            "pe.npy",
-            "--positions=5,-2.5,1e4",
-            "--tolerance",
-            "0.1",
-        ],
+        "check pe.npy --positions=5,-2.5,1e4 --tolerance 0.1",
     );
     assert_eq!(out.status.code(), Some(1));
     // The wrong number of positions is an error, not a verdict.
-    let out = run_in(dir.path(), &["check", "pe.npy", "--positions=5,-2.5"]);
+    let out = run_in(dir.path(), "check pe.npy --positions=5,-2.5");
     assert_one_line_error(&out, "--positions has 2 positions but 'pe.npy' has 3 rows");
-    let out = run_in(dir.path(), &["check", "pe.npy", "--d-model", "25"]);
+    let out = run_in(dir.path(), "check pe.npy --d-model 25");
     assert_one_line_error(&out, "'pe.npy' has rows of 24 values but --d-model is 25");
 }
 
@@ -215,7 +180,7 @@ fn nan_in_a_table_is_an_infinite_error() {
     let mut values = table::<f32>(&Encoding::new(4).unwrap(), 0.0, 3).unwrap();
     values[6] = f32::NAN;
     write_npy_f32(&dir.path().join("nan.npy"), &[3, 4], &values);
-    let out = run_in(dir.path(), &["check", "nan.npy", "--tolerance", "1"]);
+    let out = run_in(dir.path(), "check nan.npy --tolerance 1");
     assert_eq!(out.status.code(), Some(1));
     let report = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -231,13 +196,11 @@ fn files_that_are_not_tables_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name);
     write_npy_f32(&path("vector.npy"), &[8], &[0.0; 8]);
-    assert_one_line_error(
-        &run_in(dir.path(), &["check", "vector.npy"]),
-        "shape (8,) is not a table",
-    );
+    fails_in(dir.path(), "check vector.npy", "shape (8,) is not a table");
     write_npy_f32(&path("batch.npy"), &[2, 3, 4], &[0.0; 24]);
-    assert_one_line_error(
-        &run_in(dir.path(), &["check", "batch.npy"]),
+    fails_in(
+        dir.path(),
+        "check batch.npy",
         "shape (2, 3, 4) is not a table",
     );
 
@@ -247,45 +210,29 @@ fn files_that_are_not_tables_are_refused() {
     bytes.extend(dict.as_bytes());
     bytes.extend(7i64.to_le_bytes());
     std::fs::write(path("ints.npy"), &bytes).unwrap();
-    assert_one_line_error(
-        &run_in(dir.path(), &["check", "ints.npy"]),
+    fails_in(
+        dir.path(),
+        "check ints.npy",
         "dtype '<i8' is not float32 or float64",
     );
 
     ok_in(
         dir.path(),
-        &[
-            "table",
-            "-q",
-            "--d-model",
-            "8",
-            "--max-len",
-            "10",
-            "--out",
-            "full.npy",
-        ],
+        "table -q --d-model 8 --max-len 10 --out full.npy",
     );
     let full = std::fs::read(path("full.npy")).unwrap();
     std::fs::write(path("short.npy"), &full[..full.len() - 4]).unwrap();
-    assert_one_line_error(
-        &run_in(dir.path(), &["check", "short.npy"]),
-        "'short.npy' ends early",
-    );
+    fails_in(dir.path(), "check short.npy", "'short.npy' ends early");
     let mut long = full.clone();
     long.extend([0u8; 4]);
     std::fs::write(path("long.npy"), &long).unwrap();
-    assert_one_line_error(
-        &run_in(dir.path(), &["check", "long.npy"]),
+    fails_in(
+        dir.path(),
+        "check long.npy",
         "more data than its shape (10, 8) holds",
     );
 
     std::fs::write(path("text.npy"), "not numpy at all").unwrap();
-    assert_one_line_error(
-        &run_in(dir.path(), &["check", "text.npy"]),
-        "not a .npy file",
-    );
-    assert_one_line_error(
-        &run_in(dir.path(), &["check", "missing.npy"]),
-        "cannot open 'missing.npy'",
-    );
+    fails_in(dir.path(), "check text.npy", "not a .npy file");
+    fails_in(dir.path(), "check missing.npy", "cannot open 'missing.npy'");
 }

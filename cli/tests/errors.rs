@@ -3,68 +3,56 @@
 
 mod common;
 
-use common::{assert_one_line_error, entries, run_in};
+use common::{entries, fails_in, run_in};
 
 #[test]
 fn bad_configurations() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: &[(&[&str], &str)] = &[
-        (&["table", "--d-model", "0"], "d_model must be at least 1"),
+    let cases: &[(&str, &str)] = &[
+        ("table --d-model 0", "d_model must be at least 1"),
         (
-            &["table", "--d-model", "2000000"],
+            "table --d-model 2000000",
             "d_model 2000000 is above the limit",
         ),
         (
-            &["table", "--base", "1"],
+            "table --base 1",
             "base must be finite and greater than 1, got 1",
         ),
         (
-            &["table", "--base", "0.5"],
+            "table --base 0.5",
             "base must be finite and greater than 1, got 0.5",
         ),
         (
-            &["table", "--base", "nan"],
+            "table --base nan",
             "base must be finite and greater than 1, got NaN",
         ),
         (
-            &["table", "--base", "inf"],
+            "table --base inf",
             "base must be finite and greater than 1, got inf",
         ),
         (
-            &["table", "--scale", "0"],
+            "table --scale 0",
             "scale must be finite and non-zero, got 0",
         ),
         (
-            &["table", "--scale", "NaN"],
+            "table --scale NaN",
             "scale must be finite and non-zero, got NaN",
         ),
+        ("table --shift nan", "shift must be finite, got NaN"),
+        ("table --d-model 8 --shift 4", "exponent denominator 0 <= 0"),
+        ("table --start nan", "position must be finite, got NaN"),
+        ("table --start -inf", "position must be finite, got -inf"),
         (
-            &["table", "--shift", "nan"],
-            "shift must be finite, got NaN",
-        ),
-        (
-            &["table", "--d-model", "8", "--shift", "4"],
-            "exponent denominator 0 <= 0",
-        ),
-        (
-            &["table", "--start", "nan"],
-            "position must be finite, got NaN",
-        ),
-        (
-            &["table", "--start", "-inf"],
-            "position must be finite, got -inf",
-        ),
-        (
-            &["table", "--start", "1e308", "--scale", "10"],
+            "table --start 1e308 --scale 10",
             "scale * position overflows",
         ),
         (
-            &["check", "x.npy", "--tolerance", "-1"],
+            "check x.npy --tolerance -1",
             "--tolerance must be a finite number >= 0, got -1",
         ),
     ];
     for (args, needle) in cases {
-        assert_one_line_error(&run_in(dir.path(), args), needle);
+        fails_in(dir.path(), *args, needle);
     }
     assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
 }
@@ -99,7 +87,7 @@ fn bad_position_lists() {
         ),
     ];
     for (flag, needle) in cases {
-        assert_one_line_error(&run_in(dir.path(), &["table", flag]), needle);
+        fails_in(dir.path(), &["table", flag], needle);
     }
     assert_eq!(entries(dir.path()), ["empty.txt", "p.txt"]);
 }
@@ -108,16 +96,19 @@ fn bad_position_lists() {
 fn unwritable_outputs() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
-    assert_one_line_error(
-        &run_in(dir.path(), &["table", "--out", "nowhere/pe.npy"]),
+    fails_in(
+        dir.path(),
+        "table --out nowhere/pe.npy",
         "cannot write 'nowhere/pe.npy': there is no directory 'nowhere'",
     );
-    assert_one_line_error(
-        &run_in(dir.path(), &["table", "--out", "sub"]),
+    fails_in(
+        dir.path(),
+        "table --out sub",
         "cannot write 'sub': it is a directory",
     );
-    assert_one_line_error(
-        &run_in(dir.path(), &["plot", "heatmap", "--out", "nowhere/h.png"]),
+    fails_in(
+        dir.path(),
+        "plot heatmap --out nowhere/h.png",
         "there is no directory 'nowhere'",
     );
     #[cfg(unix)]
@@ -128,8 +119,9 @@ fn unwritable_outputs() {
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o500)).unwrap();
         // root may write anyway; the check only applies where permissions are enforced.
         if std::fs::File::create(locked.join("probe")).is_err() {
-            assert_one_line_error(
-                &run_in(dir.path(), &["table", "--out", "locked/pe.npy"]),
+            fails_in(
+                dir.path(),
+                "table --out locked/pe.npy",
                 "cannot write 'locked/pe.npy': no temporary file in 'locked'",
             );
         }
@@ -142,19 +134,19 @@ fn unwritable_outputs() {
 fn usage_errors_are_clap_s_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     for args in [
-        &["table", "--bogus"][..],
-        &["table", "--layout", "sideways"],
-        &["table", "--preset", "gpt"],
-        &["table", "--dtype", "f16"],
-        &["table", "--format", "parquet"],
-        &["table", "--d-model", "-3"],
-        &["table", "--max-len", "ten"],
-        &["table", "--threads", "0"],
-        &["table", "--preset", "paper", "--layout", "interleaved"],
-        &["table", "--positions=1,2", "--max-len", "2"],
-        &["check"],
-        &["plot"],
-        &["frobnicate"],
+        "table --bogus",
+        "table --layout sideways",
+        "table --preset gpt",
+        "table --dtype f16",
+        "table --format parquet",
+        "table --d-model -3",
+        "table --max-len ten",
+        "table --threads 0",
+        "table --preset paper --layout interleaved",
+        "table --positions=1,2 --max-len 2",
+        "check",
+        "plot",
+        "frobnicate",
     ] {
         let out = run_in(dir.path(), args);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -166,4 +158,21 @@ fn usage_errors_are_clap_s_with_exit_2() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
     assert!(entries(dir.path()).is_empty());
+}
+
+/// A refused configuration keeps the library's error as its `source()`, so a program calling
+/// the library can match on it; the command itself prints only the one line.
+#[test]
+fn library_errors_are_the_source() {
+    use std::error::Error as _;
+    let err = posenc_cli::parse_args(["posenc", "table", "--base", "1"]).unwrap_err();
+    let cause = err.source().expect("the library's error is kept");
+    assert_eq!(
+        cause.downcast_ref::<posenc_parallel::Error>(),
+        Some(&posenc_parallel::Error::InvalidBase(1.0))
+    );
+    assert_eq!(err.exit_status(), 2);
+    // A usage error is a message: it has no cause.
+    let usage = posenc_cli::parse_args(["posenc", "table", "--bogus"]).unwrap_err();
+    assert!(usage.source().is_none());
 }

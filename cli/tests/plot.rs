@@ -5,7 +5,7 @@ mod common;
 use std::collections::HashSet;
 use std::path::Path;
 
-use common::{assert_one_line_error, entries, ok_in, run_in};
+use common::{entries, fails_in, ok_in};
 
 /// Decodes a PNG: (width, height, RGB pixels).
 fn decode(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
@@ -25,7 +25,7 @@ fn decode(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
 #[test]
 fn heatmaps_have_the_stated_size_and_both_ends_of_the_colour_map() {
     let dir = tempfile::tempdir().unwrap();
-    ok_in(dir.path(), &["plot", "heatmap"]);
+    ok_in(dir.path(), "plot heatmap");
     let (w, h, pixels) = decode(&dir.path().join("heatmap.png"));
     assert_eq!((w, h), (1200, 800));
     // The extreme colours of the map (-1 dark blue, +1 dark red) and black text are there.
@@ -41,22 +41,7 @@ fn heatmaps_have_the_stated_size_and_both_ends_of_the_colour_map() {
 
     ok_in(
         dir.path(),
-        &[
-            "plot",
-            "heatmap",
-            "--d-model",
-            "64",
-            "--max-len",
-            "50",
-            "--layout",
-            "split-sin-cos",
-            "--width",
-            "640",
-            "--height",
-            "480",
-            "--out",
-            "small.png",
-        ],
+        "plot heatmap --d-model 64 --max-len 50 --layout split-sin-cos --width 640 --height 480 --out small.png",
     );
     let (w, h, _) = decode(&dir.path().join("small.png"));
     assert_eq!((w, h), (640, 480));
@@ -67,16 +52,7 @@ fn decay_plots_have_the_stated_size_and_both_curves() {
     let dir = tempfile::tempdir().unwrap();
     ok_in(
         dir.path(),
-        &[
-            "plot",
-            "decay",
-            "--max-len",
-            "20000",
-            "--width",
-            "900",
-            "--height",
-            "600",
-        ],
+        "plot decay --max-len 20000 --width 900 --height 600",
     );
     let (w, h, pixels) = decode(&dir.path().join("decay.png"));
     assert_eq!((w, h), (900, 600));
@@ -90,19 +66,19 @@ fn decay_plots_have_the_stated_size_and_both_curves() {
 #[test]
 fn bad_plot_requests_are_errors() {
     let dir = tempfile::tempdir().unwrap();
-    assert_one_line_error(
-        &run_in(
-            dir.path(),
-            &["plot", "heatmap", "--d-model", "4096", "--max-len", "1000"],
-        ),
+    fails_in(
+        dir.path(),
+        "plot heatmap --d-model 4096 --max-len 1000",
         "a heatmap shows 1 to 1048576 cells",
     );
-    assert_one_line_error(
-        &run_in(dir.path(), &["plot", "decay", "--max-len", "5"]),
+    fails_in(
+        dir.path(),
+        "plot decay --max-len 5",
         "--max-len for the decay plot must be 11 to 2000000, got 5",
     );
-    assert_one_line_error(
-        &run_in(dir.path(), &["plot", "decay", "--base", "0.5"]),
+    fails_in(
+        dir.path(),
+        "plot decay --base 0.5",
         "base must be finite and greater than 1",
     );
     assert!(entries(dir.path()).is_empty());

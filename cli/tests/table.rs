@@ -8,7 +8,7 @@ use posenc_parallel::{Encoding, Layout, Preset, positions_table, table};
 #[test]
 fn the_default_table_is_the_pytorch_tutorials_as_npy_f32() {
     let dir = tempfile::tempdir().unwrap();
-    ok_in(dir.path(), &["table", "--quiet"]);
+    ok_in(dir.path(), "table --quiet");
     let npy = read_npy(&dir.path().join("pe.npy"));
     assert_eq!(npy.descr, "<f4");
     assert_eq!(npy.shape, [5000, 512]);
@@ -22,19 +22,7 @@ fn the_default_table_is_the_pytorch_tutorials_as_npy_f32() {
 #[test]
 fn npy_headers_are_version_1_0_c_order_with_the_shape() {
     let dir = tempfile::tempdir().unwrap();
-    ok_in(
-        dir.path(),
-        &[
-            "table",
-            "-q",
-            "--d-model",
-            "6",
-            "--max-len",
-            "3",
-            "--dtype",
-            "f64",
-        ],
-    );
+    ok_in(dir.path(), "table -q --d-model 6 --max-len 3 --dtype f64");
     let npy = read_npy(&dir.path().join("pe.npy"));
     // Read by hand, not through npyz: magic, version 1.0, little-endian length, the dict.
     let h = &npy.header;
@@ -129,46 +117,22 @@ fn raw_files_are_the_little_endian_values_alone() {
     let dir = tempfile::tempdir().unwrap();
     ok_in(
         dir.path(),
-        &[
-            "table",
-            "-q",
-            "--d-model",
-            "12",
-            "--max-len",
-            "30",
-            "--out",
-            "pe.bin",
-        ],
+        "table -q --d-model 12 --max-len 30 --out pe.bin",
     );
     ok_in(
         dir.path(),
-        &[
-            "table",
-            "-q",
-            "--d-model",
-            "12",
-            "--max-len",
-            "30",
-            "--format",
-            "raw",
-            "--dtype",
-            "f64",
-            "--out",
-            "pe64",
-        ],
+        "table -q --d-model 12 --max-len 30 --format raw --dtype f64 --out pe64",
     );
     let enc = Encoding::new(12).unwrap();
-    let bytes = std::fs::read(dir.path().join("pe.bin")).unwrap();
-    let values: Vec<f32> = bytes
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
-        .collect();
+    /// The little-endian values of a raw file, `N` bytes each.
+    fn raw<const N: usize, T>(path: std::path::PathBuf, from_le: fn([u8; N]) -> T) -> Vec<T> {
+        let bytes = std::fs::read(path).unwrap();
+        let values = bytes.chunks_exact(N);
+        values.map(|b| from_le(b.try_into().unwrap())).collect()
+    }
+    let values = raw(dir.path().join("pe.bin"), f32::from_le_bytes);
     assert_eq!(values, table::<f32>(&enc, 0.0, 30).unwrap());
-    let bytes = std::fs::read(dir.path().join("pe64")).unwrap();
-    let values: Vec<f64> = bytes
-        .chunks_exact(8)
-        .map(|b| f64::from_le_bytes(b.try_into().unwrap()))
-        .collect();
+    let values = raw(dir.path().join("pe64"), f64::from_le_bytes);
     assert_eq!(values, table::<f64>(&enc, 0.0, 30).unwrap());
 }
 
@@ -227,16 +191,7 @@ fn positions_from_a_file() {
     .unwrap();
     ok_in(
         dir.path(),
-        &[
-            "table",
-            "-q",
-            "--preset",
-            "ddpm",
-            "--d-model",
-            "32",
-            "--positions",
-            "@t.txt",
-        ],
+        "table -q --preset ddpm --d-model 32 --positions @t.txt",
     );
     let npy = read_npy(&dir.path().join("pe.npy"));
     assert_eq!(npy.shape, [4, 32]);
@@ -248,10 +203,7 @@ fn positions_from_a_file() {
 #[test]
 fn stdout_gets_the_same_bytes_as_a_file() {
     let dir = tempfile::tempdir().unwrap();
-    ok_in(
-        dir.path(),
-        &["table", "-q", "--d-model", "16", "--max-len", "100"],
-    );
+    ok_in(dir.path(), "table -q --d-model 16 --max-len 100");
     let out = posenc()
         .current_dir(dir.path())
         .args([
@@ -306,10 +258,7 @@ fn tables_of_many_blocks_equal_one_call_whatever_the_threads() {
 #[test]
 fn empty_tables_are_valid_files() {
     let dir = tempfile::tempdir().unwrap();
-    ok_in(
-        dir.path(),
-        &["table", "-q", "--max-len", "0", "--d-model", "3"],
-    );
+    ok_in(dir.path(), "table -q --max-len 0 --d-model 3");
     let npy = read_npy(&dir.path().join("pe.npy"));
     assert_eq!(npy.shape, [0, 3]);
     assert!(npy.values.is_empty());
@@ -318,18 +267,7 @@ fn empty_tables_are_valid_files() {
 #[test]
 fn a_summary_line_unless_quiet() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run_in(
-        dir.path(),
-        &[
-            "table",
-            "--d-model",
-            "8",
-            "--max-len",
-            "10",
-            "--out",
-            "s.csv",
-        ],
-    );
+    let out = run_in(dir.path(), "table --d-model 8 --max-len 10 --out s.csv");
     assert!(out.status.success());
     let stderr = String::from_utf8(out.stderr).unwrap();
     let size = std::fs::metadata(dir.path().join("s.csv")).unwrap().len();

@@ -3,14 +3,7 @@
 
 use posenc_core::{Encoding, Error, Layout, Preset};
 
-fn build(d: usize, layout: Layout, base: f64, shift: f64, scale: f64) -> Result<Encoding, Error> {
-    Encoding::builder(d)
-        .layout(layout)
-        .base(base)
-        .shift(shift)
-        .scale(scale)
-        .build()
-}
+use posenc_testkit::build_encoding as build;
 
 #[test]
 fn configuration_errors() {

@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         cfg.d_model = u.arbitrary().unwrap_or(usize::MAX);
     }
 
-    let built = cfg.builder().build();
+    let built = cfg.build();
     assert_outcome(&built, cfg.expected_error(), "builder");
     if let Ok(enc) = built {
         check_encoding(&enc, &cfg);

@@ -9,30 +9,21 @@ use libfuzzer_sys::arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use posenc_core::{Element, Encoding, Error};
 use posenc_fuzz::{
-    Config, MAX_VALUES, assert_row_agrees, block_error, number, positions_error, same_error,
+    Block, MAX_VALUES, assert_row_agrees, block_error, number, positions_error, same_error,
 };
 use posenc_simd::row_position;
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let Ok(cfg) = Config::arbitrary(&mut u, 1024) else {
+    let Some(Block {
+        enc,
+        start,
+        first_row,
+        rows,
+        len,
+    }) = Block::arbitrary(&mut u)
+    else {
         return;
-    };
-    let Ok(enc) = cfg.builder().build() else {
-        return;
-    };
-    let Ok(start) = number(&mut u) else { return };
-    let first_row: u64 = match u.int_in_range(0u8..=3).unwrap_or(0) {
-        0 => u.int_in_range(0..=1 << 24).unwrap_or(0),
-        1 => u64::MAX - u.int_in_range(0..=64).unwrap_or(0),
-        _ => u.arbitrary().unwrap_or(0),
-    };
-    let d = enc.d_model();
-    let rows = u.int_in_range(0..=MAX_VALUES / d).unwrap_or(0);
-    let len = if u.ratio(7u8, 8u8).unwrap_or(true) {
-        rows * d
-    } else {
-        u.int_in_range(0..=MAX_VALUES).unwrap_or(0)
     };
     let op = u.int_in_range(0u8..=5).unwrap_or(0);
     let huge_rows: usize = if u.ratio(1u8, 4u8).unwrap_or(false) {

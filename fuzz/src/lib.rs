@@ -6,8 +6,8 @@
 //! the raw-bits kind still reaches every `f64`, NaN and infinities included.
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
-use posenc_core::{Column, Element, Encoding, EncodingBuilder, Error, Layout};
-use posenc_testkit::bounds;
+use posenc_core::{Element, Encoding, Error, Layout};
+use posenc_testkit::{bounds, column_angle};
 
 /// The largest buffer (values) a target allocates for one call, so that no input makes the
 /// target itself run out of memory: 2^16 values, half a MiB of `f64`.
@@ -94,6 +94,55 @@ pub struct Config {
     pub scale: f64,
 }
 
+/// A block of a table for the row-block targets: a valid encoding (`d_model` ≤ 1024), the
+/// table's start, the block's first row, a row count, and a buffer length that is `rows` whole
+/// rows seven times in eight, else any length up to [`MAX_VALUES`].
+#[derive(Debug)]
+pub struct Block {
+    /// The configuration.
+    pub enc: Encoding,
+    /// The table's start position.
+    pub start: f64,
+    /// The block's first row index.
+    pub first_row: u64,
+    /// Rows, at most [`MAX_VALUES`]` / d_model`.
+    pub rows: usize,
+    /// The buffer's length.
+    pub len: usize,
+}
+
+impl Block {
+    /// A block from the input; `None` when the input runs out before a valid encoding.
+    pub fn arbitrary(u: &mut Unstructured<'_>) -> Option<Block> {
+        let enc = Config::valid_encoding(u, 1024)?;
+        let start = number(u).ok()?;
+        let first_row = first_row(u);
+        let rows = u.int_in_range(0..=MAX_VALUES / enc.d_model()).unwrap_or(0);
+        let len = if u.ratio(7u8, 8u8).unwrap_or(true) {
+            rows * enc.d_model()
+        } else {
+            u.int_in_range(0..=MAX_VALUES).unwrap_or(0)
+        };
+        Some(Block {
+            enc,
+            start,
+            first_row,
+            rows,
+            len,
+        })
+    }
+}
+
+/// A table's first row index: a small one, one within 64 of `u64::MAX` (where the last row
+/// index overflows), or any.
+pub fn first_row(u: &mut Unstructured<'_>) -> u64 {
+    match u.int_in_range(0u8..=3).unwrap_or(0) {
+        0 => u.int_in_range(0..=1 << 24).unwrap_or(0),
+        1 => u64::MAX - u.int_in_range(0..=64).unwrap_or(0),
+        _ => u.arbitrary().unwrap_or(0),
+    }
+}
+
 impl Config {
     /// A configuration with `d_model` up to `max_d` (0 included).
     pub fn arbitrary(u: &mut Unstructured<'_>, max_d: usize) -> Result<Config> {
@@ -106,13 +155,18 @@ impl Config {
         })
     }
 
-    /// The builder these settings make.
-    pub fn builder(&self) -> EncodingBuilder {
-        Encoding::builder(self.d_model)
-            .base(self.base)
-            .layout(self.layout)
-            .shift(self.shift)
-            .scale(self.scale)
+    /// The encoding these settings build, or the builder's error.
+    ///
+    /// # Errors
+    /// [`Config::expected_error`]'s, when the settings are invalid.
+    pub fn build(&self) -> core::result::Result<Encoding, Error> {
+        posenc_testkit::build_encoding(self.d_model, self.layout, self.base, self.shift, self.scale)
+    }
+
+    /// A valid encoding with `d_model` up to `max_d` from the input; `None` when the input runs
+    /// out or the settings are invalid (the `build_encoding` target checks those).
+    pub fn valid_encoding(u: &mut Unstructured<'_>, max_d: usize) -> Option<Encoding> {
+        Config::arbitrary(u, max_d).ok()?.build().ok()
     }
 
     /// The error `build` must give, in the documented order, or `None` when it must succeed.
@@ -232,14 +286,6 @@ pub fn positions_error(enc: &Encoding, positions: &[f64], len: usize) -> Option<
                 actual: len,
             })
         })
-}
-
-/// The angle of column `column` at `position` (0 for a zero column).
-fn column_angle(enc: &Encoding, position: f64, column: usize) -> f64 {
-    match enc.layout().column(enc.d_model(), column) {
-        Some(Column::Sin(pair) | Column::Cos(pair)) => enc.angle(pair, position).unwrap_or(0.0),
-        _ => 0.0,
-    }
 }
 
 /// The core's row at `position` in `T`.

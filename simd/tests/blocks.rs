@@ -6,6 +6,7 @@
 
 use posenc_simd::{Element, Encoding, Error, Layout, row_position};
 use posenc_testkit::bounds::{BETWEEN_BACKENDS_F32, add_f32};
+use posenc_testkit::strategy::encoding;
 use proptest::prelude::*;
 
 type RowsFn<T> = fn(&Encoding, f64, u64, &mut [T]) -> Result<(), Error>;
@@ -48,25 +49,6 @@ fn portable<T: Element>() -> Path<T> {
         },
         rows_are_rows: true,
     }
-}
-
-fn encoding() -> impl Strategy<Value = Encoding> {
-    (
-        1usize..=300,
-        prop::sample::select(Layout::ALL.to_vec()),
-        prop_oneof![Just(10_000.0), 1.5f64..1e7],
-        prop_oneof![Just(0.0), Just(1.0)],
-        prop_oneof![Just(1.0), 0.01f64..3.0],
-    )
-        .prop_filter_map("D must be positive", |(d, layout, base, shift, scale)| {
-            Encoding::builder(d)
-                .layout(layout)
-                .base(base)
-                .shift(shift)
-                .scale(scale)
-                .build()
-                .ok()
-        })
 }
 
 fn start() -> impl Strategy<Value = f64> {

@@ -1,5 +1,9 @@
 //! Every error bound and tolerance of the test suites, in one place, each with its reason.
 //!
+//! One family: a relation's bound is a function of the bound of the values it is made of
+//! (`value`: [`CORE_F32`] or [`f64_bound`] for the core, [`backend_value`] for the other
+//! backends), so that the same derivation serves the core and every fast path.
+//!
 //! The SPEC states bounds on `|out − exact|`. Tests see `exact` only through the golden file,
 //! whose 60-digit values are parsed to the nearest `f64`: that adds up to [`GOLDEN_PARSE`], which
 //! the checks subtract from the allowance instead of adding it, so they are never looser than
@@ -31,60 +35,8 @@ pub fn f64_bound(theta: f64) -> f64 {
 /// own bound of exact, so they are within the sum of the two bounds of each other.
 pub const AGREE_F32: f64 = BACKEND_F32 + CORE_F32;
 
-/// Agreement of a backend's `f64` with the core's `f64` (SPEC relation 1): both within
-/// [`f64_bound`], so within twice it of each other.
-#[must_use]
-pub fn agree_f64(theta: f64) -> f64 {
-    2.0 * f64_bound(theta)
-}
-
 /// Rounding of a few `f64` operations on values in [−1, 1]: a handful of half-ulps at 1.
 pub const F64_ARITH: f64 = 1.0 / 1125899906842624.0; // 2^-50
-
-/// Rotation (SPEC relation 3), `f64`: R(b)·PE(a) against PE(a+b), where every angle involved has
-/// `|θ| ≤ theta_max`.
-///
-/// Each rotated value is `s·cos φ + c·sin φ` (or the cosine's twin): the errors of `s` and `c`
-/// (each within [`f64_bound`]) reach it with weights `|cos φ|, |sin φ| ≤ 1`, those of `cos φ` and
-/// `sin φ` (each within `f64_bound`) with weights `|s|, |c| ≤ 1`, so at most 4 bounds; PE(a+b) adds
-/// its own bound; the products and the sum add [`F64_ARITH`].
-#[must_use]
-pub fn rotation_f64(theta_max: f64) -> f64 {
-    5.0 * f64_bound(theta_max) + F64_ARITH
-}
-
-/// The same for a row of `f32` values rotated in `f64` and rounded back: the two `f32` inputs
-/// (each within [`CORE_F32`]) with weights at most 1, the rotation's `f64` errors, the final
-/// rounding to `f32` (half an ulp, [`CORE_F32`]) and PE(a+b)'s own [`CORE_F32`].
-#[must_use]
-pub fn rotation_f32(theta_max: f64) -> f64 {
-    4.0 * CORE_F32 + 2.0 * f64_bound(theta_max) + F64_ARITH
-}
-
-/// The squared norm of a (sin, cos) pair against 1, `f64`: `(s+ε)² + (c+δ)² − 1 ≈ 2sε + 2cδ`,
-/// at most `2√2` bounds (< 3), plus the rounding of the squares and their sum.
-#[must_use]
-pub fn pair_norm_f64(theta: f64) -> f64 {
-    3.0 * f64_bound(theta) + F64_ARITH
-}
-
-/// The same for `f32` values (each within [`CORE_F32`] of exact, widened exactly to `f64`).
-pub const PAIR_NORM_F32: f64 = 3.0 * CORE_F32 + F64_ARITH;
-
-/// Relative position (SPEC relation 4): `PE(a)·PE(b)` against `PE(a+t)·PE(b+t)` over `pairs`
-/// pairs, with every `|θ| ≤ theta_max`. A dot product of `m = 2·pairs` terms `x·y` with `x`, `y`
-/// in [−1, 1] each within `ε` moves by at most `2ε + ε²` a term, and summing adds `m` roundings
-/// of at most 2^−53·m (a crude bound on the running sum's ulp, which is ≤ m); two such dots.
-#[must_use]
-pub fn relative_position_f64(pairs: usize, theta_max: f64) -> f64 {
-    let m = 2.0 * pairs as f64;
-    let eps = f64_bound(theta_max);
-    2.0 * (m * (2.0 * eps + eps * eps) + m * m * pow2(-53))
-}
-
-// ---------------------------------------------------------------------------------------------
-// The verification suite (`posenc-verify`) and the fuzz targets: every backend, `f32` and `f64`.
-// ---------------------------------------------------------------------------------------------
 
 /// The SPEC's accuracy table holds for `|c·p|` up to 2^24.
 pub const ACCURATE_SCALED_POSITION: f64 = 16777216.0; // 2^24
@@ -103,37 +55,45 @@ pub fn in_accuracy_domain(base: f64, d_model: usize) -> bool {
     base <= ACCURATE_MAX_BASE && d_model <= ACCURATE_MAX_D_MODEL
 }
 
-/// A backend's value bound against exact for an element of `mantissa_bits` (24 for `f32`, 53 for
-/// `f64`) at angle `theta` and scaled position `scaled = c·p` (SPEC accuracy table).
+/// A value bound against exact for an element of `mantissa_bits` (24 for `f32`, 53 for `f64`)
+/// at angle `theta` and scaled position `scaled = c·p` (SPEC accuracy table), for code whose
+/// `f32` bound is `f32_bound` inside the table's domain.
 ///
-/// `f32`: [`BACKEND_F32`] while `|c·p| ≤ 2^24`; beyond, the SPEC lets the error grow "no more
-/// than in proportion to |θ|", which we take as the `f64` bound [`f64_bound`] added on top (it is
+/// `f32`: `f32_bound` while `|c·p| ≤ 2^24`; beyond, the SPEC lets the error grow "no more than
+/// in proportion to |θ|", which we take as the `f64` bound [`f64_bound`] added on top (it is
 /// itself proportional to `|θ|`, and continuous with the table at 2^24). `f64`: [`f64_bound`],
 /// which is proportional to `|θ|` everywhere.
 #[must_use]
-pub fn backend_value(mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
+pub fn value(f32_bound: f64, mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
     if mantissa_bits > 24 {
         f64_bound(theta)
     } else if scaled.abs() <= ACCURATE_SCALED_POSITION {
-        BACKEND_F32
+        f32_bound
     } else {
-        BACKEND_F32 + f64_bound(theta)
+        f32_bound + f64_bound(theta)
     }
 }
 
+/// The core's value bound against exact ([`value`] with [`CORE_F32`]): the core's `f32` is the
+/// final rounding of an `f64` that is itself within [`f64_bound`].
+#[must_use]
+pub fn core_value(mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
+    value(CORE_F32, mantissa_bits, theta, scaled)
+}
+
+/// Every other backend's value bound against exact ([`value`] with [`BACKEND_F32`]).
+#[must_use]
+pub fn backend_value(mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
+    value(BACKEND_F32, mantissa_bits, theta, scaled)
+}
+
 /// SPEC relation 1 for one value: a backend against the core, both of `mantissa_bits`, at angle
-/// `theta` and scaled position `scaled`. `f32`: [`AGREE_F32`] (the two bounds added) while
-/// `|c·p| ≤ 2^24`, beyond it plus [`agree_f64`] (the proportional growth, both sides);
-/// `f64`: [`agree_f64`].
+/// `theta` and scaled position `scaled`: each is within its own bound of exact, so they are
+/// within the sum of the two, [`backend_value`] + [`core_value`]. That is [`AGREE_F32`] for
+/// `f32` while `|c·p| ≤ 2^24`, beyond it plus `2·`[`f64_bound`]; `2·`[`f64_bound`] for `f64`.
 #[must_use]
 pub fn agree(mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
-    if mantissa_bits > 24 {
-        agree_f64(theta)
-    } else if scaled.abs() <= ACCURATE_SCALED_POSITION {
-        AGREE_F32
-    } else {
-        AGREE_F32 + agree_f64(theta)
-    }
+    backend_value(mantissa_bits, theta, scaled) + core_value(mantissa_bits, theta, scaled)
 }
 
 /// Half an ulp at 1 of an element of `mantissa_bits`: the rounding of a value in [−1, 1] to it,
@@ -141,6 +101,18 @@ pub fn agree(mantissa_bits: u32, theta: f64, scaled: f64) -> f64 {
 #[must_use]
 pub fn half_ulp_at_one(mantissa_bits: u32) -> f64 {
     pow2(-(mantissa_bits as i32))
+}
+
+/// The rounding of an `f64` result in [−1, 1] to an element of `mantissa_bits`: half an ulp at 1
+/// for `f32`; none for `f64`, where the value already is the `f64` result (its own rounding is
+/// counted where it is formed).
+#[must_use]
+pub fn rounding_to(mantissa_bits: u32) -> f64 {
+    if mantissa_bits >= 53 {
+        0.0
+    } else {
+        half_ulp_at_one(mantissa_bits)
+    }
 }
 
 /// `x + PE` from a backend's add path (`out`) against `x + PE_core`, for an element of
@@ -168,9 +140,10 @@ pub fn add_to(mantissa_bits: u32, x: f64, theta: f64, scaled: f64) -> f64 {
 /// `theta_max`) reach it with weights `|cos φ| + |sin φ| ≤ √2 < 2`: `2·value`. The errors of the
 /// core's `cos φ` and `sin φ` (each within [`f64_bound`]) reach it with weights `|s|, |c| ≤ 1`:
 /// `2·f64_bound`. The two products and the sum round in `f64`: within [`F64_ARITH`]. The result is
-/// rounded to the row's type once: `round` (half an ulp at 1). PE(a + b) is itself within `value`
-/// of exact. Total: `3·value + round + 2·f64_bound(theta_max) + F64_ARITH`. With the core's
-/// bounds this is [`rotation_f64`] and [`rotation_f32`] again.
+/// rounded to the row's type once: `round`, [`rounding_to`] the type (nothing more for `f64`).
+/// PE(a + b) is itself within `value` of exact. Total:
+/// `3·value + round + 2·f64_bound(theta_max) + F64_ARITH`; for the core's `f64` rows
+/// (`value` = [`f64_bound`]) that is `5·f64_bound + F64_ARITH`.
 #[must_use]
 pub fn rotation(value: f64, round: f64, theta_max: f64) -> f64 {
     3.0 * value + round + 2.0 * f64_bound(theta_max) + F64_ARITH
@@ -193,13 +166,13 @@ pub fn rotation_composition_f64(theta_max: f64) -> f64 {
 
 /// R(b) keeps the norm (SPEC relation 3), per (x, y) pair of an `f64` row with `|x|, |y| ≤ 1`, at
 /// angle `|θ| ≤ theta`: `x'² + y'² = (x² + y²)·(cos² + sin²)` in real arithmetic, and the core's
-/// `cos² + sin²` is within [`pair_norm_f64`] of 1, times `x² + y² ≤ 2`. Each of `x'`, `y'` is
+/// `cos² + sin²` is within [`pair_norm`]`(`[`f64_bound`]`(θ))` of 1, times `x² + y² ≤ 2`. Each of `x'`, `y'` is
 /// rounded within `2^−51` (two products and a sum, magnitudes ≤ 2): `2·|x'|·2^−51 ≤ 2√2·2^−51`
 /// each on the squared norm, and the squares and sums of both norms round within `12·2^−53`;
 /// together below `9·2^−51 < 5·`[`F64_ARITH`].
 #[must_use]
 pub fn rotation_pair_norm_f64(theta: f64) -> f64 {
-    2.0 * pair_norm_f64(theta) + 5.0 * F64_ARITH
+    2.0 * pair_norm(f64_bound(theta)) + 5.0 * F64_ARITH
 }
 
 /// The squared norm of a backend's (sin, cos) pair against 1 (SPEC relation 5), each value within
@@ -211,9 +184,16 @@ pub fn pair_norm(value: f64) -> f64 {
 }
 
 /// Relative position (SPEC relation 4) on a backend's rows: `PE(a)·PE(b)` against
-/// `PE(a+t)·PE(b+t)` over `pairs` (sin, cos) pairs, every value within `value` of exact. As
-/// [`relative_position_f64`]: `m = 2·pairs` products of values in [−1, 1] each move by at most
-/// `2·value + value²`, the `f64` sum adds `m` roundings of at most `2^−53·m`; two such dots.
+/// `PE(a+t)·PE(b+t)` over `pairs` (sin, cos) pairs, every value within `value` of exact: a dot
+/// product of `m = 2·pairs` terms `x·y` with `x`, `y` in [−1, 1] each within `value` moves by at
+/// most `2·value + value²` a term, and summing adds `m` roundings of at most `2^−53·m` (a crude
+/// bound on the running sum's ulp, which is ≤ m); two such dots.
+///
+/// The same bound holds one dot against its closed form `Σ cos(c·(b − a)·ω_i)` (SPEC relation 4)
+/// computed from the core's `f64` angles: the dot's share is half of it, and each cosine term is
+/// off by the rounding of `θ_b − θ_a` and of its cosine plus both angles' errors, at most
+/// `2·f64_bound + 2^−52·(1 + |θ|)` a pair, which is less than the other half's `2·(2·value)` per
+/// pair for any `value ≥ f64_bound`.
 #[must_use]
 pub fn relative_position(pairs: usize, value: f64) -> f64 {
     let m = 2.0 * pairs as f64;
@@ -263,13 +243,12 @@ pub fn add_f32(sum: f64) -> f64 {
 pub const BETWEEN_BACKENDS_F32: f64 = 2.0 * BACKEND_F32;
 
 /// R(b) keeps the norm, per pair, for a row of an element of `mantissa_bits` rotated in `f64`
-/// and rounded back: [`rotation_pair_norm_f64`] plus the final rounding of the two values, each
-/// moved by at most half an ulp at 1 (`h`), which moves a squared norm ≤ 2 by at most
-/// `2·(|x'| + |y'|)·h + 2h² ≤ 2·2·√2·h + 2h² < 6h`. For `f64` that is below [`F64_ARITH`]'s slack
-/// already; it is added all the same.
+/// and rounded back (the fuzz target `rotate`): [`rotation_pair_norm_f64`] plus the final
+/// rounding of the two values, each moved by at most [`rounding_to`] the type (`h`), which moves
+/// a squared norm ≤ 2 by at most `2·(|x'| + |y'|)·h + 2h² ≤ 2·2·√2·h + 2h² < 6h`.
 #[must_use]
 pub fn rotation_pair_norm(mantissa_bits: u32, theta: f64) -> f64 {
-    rotation_pair_norm_f64(theta) + 6.0 * half_ulp_at_one(mantissa_bits)
+    rotation_pair_norm_f64(theta) + 6.0 * rounding_to(mantissa_bits)
 }
 
 /// PE(p)·PE(p) over a row with `pairs` full pairs, each value within `value` of exact: the sum of

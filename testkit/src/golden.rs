@@ -1,4 +1,5 @@
-//! The golden file `vectors.csv`: exact values at 60 digits, one a row.
+//! The golden file `vectors.csv`: exact values at 60 digits (printed to 25), one a line.
+//! `golden/generate.py` (Python, `mpmath`) computes them; it is not run by CI.
 //!
 //! The repository keeps byte-identical copies of the SPEC's golden files in `testkit/golden/`,
 //! so that a clone alone passes its tests; `tests/golden_copies.rs` checks them against
@@ -6,28 +7,33 @@
 
 use std::path::PathBuf;
 
-/// One row of the golden file.
+use posenc_core::{Encoding, Layout};
+
+/// One row of the encoding's golden file, `vectors.csv`: a case's row at one position, every
+/// column of it.
+///
+/// The file holds one value a line, position by position; consecutive lines of a case and
+/// position are gathered here, and the case's [`Encoding`] is built once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoldenRow {
     /// The case's name.
     pub case: String,
-    /// The layout's text name (`interleaved`, `split-sin-cos`, `split-cos-sin`).
-    pub layout: String,
-    /// Columns.
-    pub d_model: usize,
-    /// Base b.
-    pub base: f64,
-    /// Shift s.
-    pub shift: f64,
-    /// Scale c.
-    pub scale: f64,
+    /// The configuration the file states (layout, `d_model`, base, shift, scale).
+    pub encoding: Encoding,
     /// Position p.
     pub position: f64,
-    /// Column j.
-    pub column: usize,
-    /// The exact value, rounded to the nearest f64 (within 2^-54 of the 60-digit value for
-    /// values in [−1, 1]; [`bounds::GOLDEN_PARSE`](crate::bounds::GOLDEN_PARSE) accounts for it).
-    pub exact: f64,
+    /// The exact value of every column, each rounded to the nearest f64 (within 2^-54 of the
+    /// 60-digit value for values in [−1, 1]; [`bounds::GOLDEN_PARSE`](crate::bounds::GOLDEN_PARSE)
+    /// accounts for it).
+    pub exact: Vec<f64>,
+}
+
+impl GoldenRow {
+    /// Where a value of this row is, for failure messages: `case p=… col=…`.
+    #[must_use]
+    pub fn at(&self, column: usize) -> String {
+        format!("{} p={} col={column}", self.case, self.position)
+    }
 }
 
 /// The folder of the repository's copies of the golden files, `testkit/golden`.
@@ -46,11 +52,11 @@ pub fn path() -> PathBuf {
     folder().join("vectors.csv")
 }
 
-/// Every row of the golden file.
+/// Every row of the golden file, in the file's order.
 ///
 /// # Panics
-/// When the file is missing or malformed: a golden test that cannot read its file must fail,
-/// never pass on no rows.
+/// When the file is missing or malformed, or a row lacks a column: a golden test that cannot
+/// read its file must fail, never pass on no rows.
 #[must_use]
 pub fn rows() -> Vec<GoldenRow> {
     let path = path();
@@ -62,33 +68,53 @@ pub fn rows() -> Vec<GoldenRow> {
         header, "case,layout,d_model,base,shift,scale,position,column,exact",
         "golden file header changed"
     );
-    let rows: Vec<GoldenRow> = lines
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| {
-            let f: Vec<&str> = line.split(',').collect();
-            assert_eq!(f.len(), 9, "malformed golden row: {line}");
-            let num = |s: &str| -> f64 {
-                s.parse()
-                    .unwrap_or_else(|e| panic!("bad number {s:?} in {line}: {e}"))
-            };
-            GoldenRow {
+    let mut rows: Vec<GoldenRow> = Vec::new();
+    let mut values = 0usize;
+    for line in lines.filter(|line| !line.trim().is_empty()) {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f.len(), 9, "malformed golden row: {line}");
+        let num = |s: &str| -> f64 {
+            s.parse()
+                .unwrap_or_else(|e| panic!("bad number {s:?} in {line}: {e}"))
+        };
+        let (position, column, exact) = (num(f[6]), f[7].parse::<usize>(), num(f[8]));
+        let column = column.unwrap_or_else(|e| panic!("bad column in {line}: {e}"));
+        let same_row = rows.last().is_some_and(|row: &GoldenRow| {
+            row.case == f[0]
+                && row.position.to_bits() == position.to_bits()
+                && row.exact.len() < row.encoding.d_model()
+        });
+        if !same_row {
+            let layout = f[1].parse::<Layout>().expect("golden layout");
+            let d_model = f[2].parse().expect("d_model");
+            let encoding = crate::build_encoding(d_model, layout, num(f[3]), num(f[4]), num(f[5]))
+                .unwrap_or_else(|e| panic!("golden configuration {line} is invalid: {e}"));
+            rows.push(GoldenRow {
                 case: f[0].to_owned(),
-                layout: f[1].to_owned(),
-                d_model: f[2].parse().expect("d_model"),
-                base: num(f[3]),
-                shift: num(f[4]),
-                scale: num(f[5]),
-                position: num(f[6]),
-                column: f[7].parse().expect("column"),
-                exact: num(f[8]),
-            }
-        })
-        .collect();
-    assert!(
-        rows.len() > 1000,
-        "golden file has only {} rows",
-        rows.len()
-    );
+                encoding,
+                position,
+                exact: Vec::new(),
+            });
+        }
+        let row = rows.last_mut().expect("pushed above");
+        assert_eq!(
+            column,
+            row.exact.len(),
+            "golden row out of column order: {line}"
+        );
+        row.exact.push(exact);
+        values += 1;
+    }
+    for row in &rows {
+        assert_eq!(
+            row.exact.len(),
+            row.encoding.d_model(),
+            "golden row {} p={} lacks columns",
+            row.case,
+            row.position
+        );
+    }
+    assert!(values > 1000, "golden file has only {values} values");
     rows
 }
 

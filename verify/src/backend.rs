@@ -104,6 +104,35 @@ impl Backend for Portable {
     }
 }
 
+/// `posenc-simd`'s vector path on `wide`'s lanes, `posenc_simd::Backend::vector()`, even where
+/// the crate root runs AVX2+FMA registers: the lanes aarch64, wasm32 and baseline x86-64 builds
+/// run. Under `scalar-math`, which has no vector path, the portable one.
+#[derive(Debug)]
+pub struct Wide;
+
+impl Wide {
+    fn backend() -> posenc_simd::Backend {
+        posenc_simd::Backend::vector().unwrap_or(posenc_simd::Backend::portable())
+    }
+}
+
+impl Backend for Wide {
+    const NAME: &'static str = "wide";
+
+    fn rows<T: Element>(
+        enc: &Encoding,
+        start: f64,
+        first_row: u64,
+        out: &mut [T],
+    ) -> Result<(), Error> {
+        Wide::backend().encode_rows(&Rows::covering(enc, start, first_row, out.len())?, out)
+    }
+
+    fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
+        Wide::backend().encode_row(enc, position, out)
+    }
+}
+
 /// `posenc-parallel` on the global rayon pool: `fill_rows`, and `encode_positions` of one
 /// position.
 #[derive(Debug)]

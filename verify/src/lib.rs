@@ -11,20 +11,24 @@
 //! crate against sequential SIMD in pools of 1, 2, 3 and 7 threads, is `tests/determinism.rs`.
 //! Every bound is in `posenc_testkit::bounds`, with its reason.
 //!
-//! Random cases ([`strategy`]) run beside fixed edge seeds ([`seeds`]). Default case counts keep
+//! The golden file runs through every backend too ([`golden`]). Random cases ([`strategy`], from
+//! `posenc-testkit`) run beside fixed edge seeds ([`seeds`]). Default case counts keep
 //! `cargo test --workspace` quick; `PROPTEST_CASES=20000` makes a deep run.
 #![deny(missing_docs)]
 
 pub mod backend;
+pub mod golden;
 pub mod relations;
 pub mod seeds;
-pub mod strategy;
 
-pub use backend::{Backend, Core, Parallel, Portable, Simd};
+/// The strategies of valid configurations, shared with every crate's tests.
+pub use posenc_testkit::strategy;
 
-/// Expands the whole property suite for one backend into a module `$name`: relations 1, 3, 4, 5
-/// and 6 on random cases and on every edge seed, in `f32` and `f64`, and relation 7 in every
-/// layout.
+pub use backend::{Backend, Core, Parallel, Portable, Simd, Wide};
+
+/// Expands the whole suite for one backend into a module `$name`: the golden file, relations
+/// 1, 3, 4, 5 and 6 on random cases and on every edge seed, in `f32` and `f64`, and relation 7
+/// in every layout.
 ///
 /// ```ignore
 /// posenc_verify::backend_suite!(simd, posenc_verify::Simd);
@@ -54,28 +58,11 @@ macro_rules! backend_suite {
             proptest! {
                 #![proptest_config(strategy::config(96))]
 
+                // Relations 1, 3, 4 and 5 on one random case each, in f32 and f64 (every
+                // failure names its relation).
                 #[test]
-                fn agreement_with_the_core(case in strategy::case()) {
-                    relations::agreement::<B, f32>(&case)?;
-                    relations::agreement::<B, f64>(&case)?;
-                }
-
-                #[test]
-                fn rotation(case in strategy::case()) {
-                    relations::rotation::<B, f32>(&case)?;
-                    relations::rotation::<B, f64>(&case)?;
-                }
-
-                #[test]
-                fn relative_position(case in strategy::case()) {
-                    relations::relative_position::<B, f32>(&case)?;
-                    relations::relative_position::<B, f64>(&case)?;
-                }
-
-                #[test]
-                fn range_and_norm(case in strategy::case()) {
-                    relations::range_and_norm::<B, f32>(&case)?;
-                    relations::range_and_norm::<B, f64>(&case)?;
+                fn agreement_rotation_relative_position_range_and_norm(case in strategy::case()) {
+                    both(&case)?;
                 }
 
                 #[test]
@@ -91,6 +78,11 @@ macro_rules! backend_suite {
                     relations::uniqueness::<B, f32>(&enc, p as f64, k as f64)?;
                     relations::uniqueness::<B, f64>(&enc, p as f64, k as f64)?;
                 }
+            }
+
+            #[test]
+            fn golden_file() {
+                let _ = $crate::golden::check::<B>();
             }
 
             #[test]

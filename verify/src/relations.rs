@@ -3,30 +3,20 @@
 //! `tests/determinism.rs`.) Every bound comes from [`posenc_testkit::bounds`].
 
 use posenc_core::{Column, Element, Encoding, Error, Layout};
-use posenc_testkit::bounds;
+use posenc_testkit::{bounds, column_angle};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 use crate::backend::{self, Backend, Core};
 use crate::strategy::Case;
 
-/// The angle of column `column` at `position` (0 for a zero column).
-#[must_use]
-pub fn theta(enc: &Encoding, position: f64, column: usize) -> f64 {
-    match enc.layout().column(enc.d_model(), column) {
-        Some(Column::Sin(pair) | Column::Cos(pair)) => enc
-            .angle(pair, position)
-            .expect("a valid pair and position"),
-        _ => 0.0,
-    }
-}
-
 /// The bound on `|value − exact|` for backend `B`'s values of type `T` at angle `theta` and
-/// scaled position `scaled`: the core's own `f32` bound for the core, the backends' otherwise.
+/// scaled position `scaled`: the core's own ([`bounds::core_value`]) for the core, the
+/// backends' ([`bounds::backend_value`]) otherwise.
 #[must_use]
 pub fn value_bound<B: Backend, T: Element>(theta: f64, scaled: f64) -> f64 {
-    if B::IS_CORE && T::MANTISSA_BITS <= 24 && scaled.abs() <= bounds::ACCURATE_SCALED_POSITION {
-        bounds::CORE_F32
+    if B::IS_CORE {
+        bounds::core_value(T::MANTISSA_BITS, theta, scaled)
     } else {
         bounds::backend_value(T::MANTISSA_BITS, theta, scaled)
     }
@@ -44,9 +34,10 @@ fn rotatable(enc: &Encoding) -> bool {
     !(enc.layout() == Layout::Interleaved && enc.d_model() % 2 == 1)
 }
 
-/// Relation 1: the backend's row at `a` and its block of rows agree with the core's, column by
-/// column, within [`bounds::agree`].
-pub fn agreement<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseError> {
+/// What relations 1 and 5 look at in a case: the backend's row at `a` (named `row`), then each
+/// row of its block of `rows` rows from `first_row` of the table at `a` (named `rows`), each
+/// with its position.
+fn case_rows<B: Backend, T: Element>(case: &Case) -> Vec<(&'static str, f64, Vec<T>)> {
     let Case {
         enc,
         a,
@@ -54,11 +45,29 @@ pub fn agreement<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseErro
         rows,
         ..
     } = *case;
+    let block: Vec<T> = backend::rows::<B, T>(&enc, a, first_row, rows);
+    let positions = (0..rows).map(|k| posenc_simd::row_position(a, first_row + k as u64));
+    core::iter::once(("row", a, backend::row::<B, T>(&enc, a)))
+        .chain(
+            positions
+                .zip(block.chunks_exact(enc.d_model()))
+                .map(|(position, row)| ("rows", position, row.to_vec())),
+        )
+        .collect()
+}
+
+/// Relation 1: the backend's row at `a` and its block of rows agree with the core's, column by
+/// column, within [`bounds::agree`].
+pub fn agreement<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseError> {
+    let enc = case.enc;
     let d = enc.d_model();
-    let check = |position: f64, got: &[T], core: &[T], what: &str| -> Result<(), TestCaseError> {
+    for ((what, position, got), (_, _, core)) in case_rows::<B, T>(case)
+        .into_iter()
+        .zip(case_rows::<Core, T>(case))
+    {
         let scaled = enc.scale() * position;
-        for (j, (g, c)) in got.iter().zip(core).enumerate() {
-            let bound = bounds::agree(T::MANTISSA_BITS, theta(&enc, position, j), scaled);
+        for (j, (g, c)) in got.iter().zip(&core).enumerate() {
+            let bound = bounds::agree(T::MANTISSA_BITS, column_angle(&enc, position, j), scaled);
             let error = (g.to_f64() - c.to_f64()).abs();
             prop_assert!(
                 error <= bound,
@@ -67,15 +76,6 @@ pub fn agreement<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseErro
                 T::NAME
             );
         }
-        Ok(())
-    };
-    let got: Vec<T> = backend::row::<B, T>(&enc, a);
-    check(a, &got, &backend::row::<Core, T>(&enc, a), "row")?;
-    let block: Vec<T> = backend::rows::<B, T>(&enc, a, first_row, rows);
-    let core: Vec<T> = backend::rows::<Core, T>(&enc, a, first_row, rows);
-    for (k, (g, c)) in block.chunks_exact(d).zip(core.chunks_exact(d)).enumerate() {
-        let position = posenc_simd::row_position(a, first_row + k as u64);
-        check(position, g, c, "rows")?;
     }
     Ok(())
 }
@@ -102,7 +102,7 @@ pub fn rotation<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseError
 
     let theta_max = c * a.abs().max(b.abs()).max((a + b).abs());
     let value = value_bound::<B, T>(theta_max, c * a.abs().max((a + b).abs()));
-    let bound = bounds::rotation(value, bounds::half_ulp_at_one(T::MANTISSA_BITS), theta_max);
+    let bound = bounds::rotation(value, bounds::rounding_to(T::MANTISSA_BITS), theta_max);
     let mut moved = pe_a;
     enc.rotate(b, &mut moved)
         .expect("a rotatable layout and a valid offset");
@@ -145,8 +145,8 @@ pub fn rotation<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseError
     Ok(())
 }
 
-/// Relation 4: PE(a)·PE(b) = PE(a+t)·PE(b+t) over the full pairs, within
-/// [`bounds::relative_position`].
+/// Relation 4: PE(a)·PE(b) = PE(a+t)·PE(b+t) over the full pairs, and PE(a)·PE(b) is the
+/// closed form Σ cos(c·(b − a)·ω_i), both within [`bounds::relative_position`].
 pub fn relative_position<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseError> {
     let Case { enc, a, b, t, .. } = *case;
     let dot = |x: f64, y: f64| {
@@ -169,27 +169,28 @@ pub fn relative_position<B: Backend, T: Element>(case: &Case) -> Result<(), Test
         B::NAME,
         T::NAME
     );
+    // And it is the closed form Σ cos(c·(b − a)·ω_i), from the core's angles.
+    let closed: f64 = paired(&enc)
+        .map(|(pair, _, _)| {
+            let angle = |p: f64| enc.angle(pair, p).expect("a valid pair and position");
+            (angle(b) - angle(a)).cos()
+        })
+        .sum();
+    prop_assert!(
+        (here - closed).abs() <= bound,
+        "{} {}: {enc:?} PE({a})·PE({b}) = {here}, closed form Σ cos(c(b−a)ω_i) = {closed}, bound {bound:e}",
+        B::NAME,
+        T::NAME
+    );
     Ok(())
 }
 
 /// Relation 5: every value of the row at `a` and of the block is in [−1, 1], each full pair has
-/// squared norm 1 within [`bounds::pair_norm`], and a zero column is 0 within the value bound.
+/// squared norm 1 within [`bounds::pair_norm`], and a zero column is exactly 0.
 pub fn range_and_norm<B: Backend, T: Element>(case: &Case) -> Result<(), TestCaseError> {
-    let Case {
-        enc,
-        a,
-        first_row,
-        rows,
-        ..
-    } = *case;
+    let enc = case.enc;
     let d = enc.d_model();
-    let block: Vec<T> = backend::rows::<B, T>(&enc, a, first_row, rows);
-    let single: Vec<T> = backend::row::<B, T>(&enc, a);
-    let positions = (0..rows).map(|k| posenc_simd::row_position(a, first_row + k as u64));
-    for (position, row) in core::iter::once(a)
-        .chain(positions)
-        .zip(core::iter::once(&single[..]).chain(block.chunks_exact(d)))
-    {
+    for (_, position, row) in case_rows::<B, T>(case) {
         let scaled = enc.scale() * position;
         prop_assert!(
             row.iter().all(|v| (-1.0..=1.0).contains(&v.to_f64())),
@@ -209,10 +210,13 @@ pub fn range_and_norm<B: Backend, T: Element>(case: &Case) -> Result<(), TestCas
             );
         }
         if let Some(Column::Zero) = enc.layout().column(d, d - 1) {
+            // The pad column is the constant 0 (SPEC layout table), exactly, in every backend.
             let zero = row[d - 1].to_f64();
             prop_assert!(
-                zero.abs() <= value_bound::<B, T>(0.0, scaled),
-                "zero column holds {zero}"
+                zero == 0.0,
+                "{} {}: {enc:?} p={position}: zero column holds {zero}",
+                B::NAME,
+                T::NAME
             );
         }
     }

@@ -3,7 +3,7 @@
 //! column), the largest accurate position 2^24 − 1 and its negative, fractional positions,
 //! bases at both ends of (1, 10^7], the presets' shifts and scales of both signs.
 
-use posenc_core::{Encoding, Layout};
+use posenc_core::Layout;
 
 use crate::strategy::Case;
 
@@ -58,13 +58,7 @@ pub fn cases() -> Vec<Case> {
             for (i, &a) in POSITIONS.iter().enumerate() {
                 turn += 1;
                 let (base, shift, scale) = SETTINGS[turn % SETTINGS.len()];
-                let Ok(enc) = Encoding::builder(d)
-                    .layout(layout)
-                    .base(base)
-                    .shift(shift)
-                    .scale(scale)
-                    .build()
-                else {
+                let Ok(enc) = posenc_testkit::build_encoding(d, layout, base, shift, scale) else {
                     continue; // D ≤ 0 for this width: not a valid configuration.
                 };
                 cases.push(Case {

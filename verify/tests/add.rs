@@ -4,7 +4,7 @@
 
 use posenc_core::{Element, Encoding, Error};
 use posenc_testkit::bounds;
-use posenc_verify::relations::theta;
+use posenc_testkit::column_angle;
 use posenc_verify::strategy::{self, config};
 use proptest::prelude::*;
 
@@ -53,7 +53,7 @@ fn check<T: Element>(
                 let bound = bounds::add_to(
                     T::MANTISSA_BITS,
                     x,
-                    theta(enc, position, j),
+                    column_angle(enc, position, j),
                     enc.scale() * position,
                 );
                 let error = ((g.to_f64() - x) - p).abs();

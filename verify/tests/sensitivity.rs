@@ -6,6 +6,7 @@ use posenc_core::{Element, Encoding, Error, Layout};
 use posenc_verify::relations;
 use posenc_verify::strategy::Case;
 use posenc_verify::{Backend, Core};
+use proptest::test_runner::TestCaseError;
 
 /// The kinds of fault.
 const SKEWED: u8 = 0; // one column off by 2^-21
@@ -14,6 +15,7 @@ const WRONG_SCALE: u8 = 2; // positions times 1 + 2^-20
 const WARPED: u8 = 3; // positions p + p²·2^-30: not shift invariant
 const COARSE: u8 = 4; // positions rounded down to even integers
 const FROZEN: u8 = 5; // every row is PE(0)
+const PADDED: u8 = 6; // the last column plus 2^-40 (the pad column of an odd split row)
 
 /// The core with a fault of kind `F` applied to every row it writes.
 struct Faulty<const F: u8>;
@@ -36,6 +38,10 @@ impl<const F: u8> Faulty<F> {
                 for v in row.iter_mut() {
                     *v = T::from_f64(v.to_f64() * (1.0 + 2f64.powi(-20)));
                 }
+            }
+            PADDED => {
+                let last = row.len() - 1;
+                row[last] = T::from_f64(row[last].to_f64() + 2f64.powi(-40));
             }
             _ => {}
         }
@@ -79,29 +85,71 @@ fn case(d: usize, a: f64, b: f64, t: f64) -> Case {
     }
 }
 
+/// A relation on one case, for one backend and element type.
+type Relation = fn(&Case) -> Result<(), TestCaseError>;
+
+/// Every `faulty` relation fails on `c`, and the `sound` one (on the core) passes.
+fn caught(c: &Case, faulty: &[Relation], sound: Relation) {
+    for (i, relation) in faulty.iter().enumerate() {
+        assert!(relation(c).is_err(), "faulty run {i} passed on {c:?}");
+    }
+    if let Err(e) = sound(c) {
+        panic!("the core fails on {c:?}: {e}");
+    }
+}
+
+/// [`caught`] for `relation` with fault `fault`, faulty in `f32` and in `f64`, sound on the
+/// core in `f64`.
+macro_rules! caught_in_both_types {
+    ($case:expr, $relation:ident, $fault:ident) => {
+        caught(
+            &$case,
+            &[
+                relations::$relation::<Faulty<$fault>, f32>,
+                relations::$relation::<Faulty<$fault>, f64>,
+            ],
+            relations::$relation::<Core, f64>,
+        )
+    };
+}
+
 #[test]
 fn agreement_sees_one_column_off_by_four_f32_bounds() {
-    let c = case(8, 100.0, 0.0, 0.0);
-    assert!(relations::agreement::<Faulty<SKEWED>, f32>(&c).is_err());
-    assert!(relations::agreement::<Faulty<SKEWED>, f64>(&c).is_err());
-    assert!(relations::agreement::<Core, f32>(&c).is_ok());
+    caught_in_both_types!(case(8, 100.0, 0.0, 0.0), agreement, SKEWED);
 }
 
 #[test]
 fn range_and_norm_see_values_stretched_by_2_pow_minus_20() {
-    let c = case(8, 0.0, 0.0, 0.0);
-    assert!(relations::range_and_norm::<Faulty<STRETCHED>, f32>(&c).is_err());
-    let c = case(8, 0.7, 0.0, 0.0); // no value at ±1: only the norm can see it
-    assert!(relations::range_and_norm::<Faulty<STRETCHED>, f64>(&c).is_err());
-    assert!(relations::range_and_norm::<Core, f64>(&c).is_ok());
+    let stretched = relations::range_and_norm::<Faulty<STRETCHED>, f32>;
+    caught(
+        &case(8, 0.0, 0.0, 0.0),
+        &[stretched],
+        relations::range_and_norm::<Core, f32>,
+    );
+    // No value at ±1: only the norm can see it.
+    let stretched = relations::range_and_norm::<Faulty<STRETCHED>, f64>;
+    caught(
+        &case(8, 0.7, 0.0, 0.0),
+        &[stretched],
+        relations::range_and_norm::<Core, f64>,
+    );
+}
+
+#[test]
+fn range_and_norm_see_a_pad_column_that_is_not_zero() {
+    let c = Case {
+        enc: Encoding::builder(9)
+            .layout(Layout::SplitSinCos)
+            .build()
+            .unwrap(),
+        ..case(9, 3.0, 0.0, 0.0)
+    };
+    caught_in_both_types!(c, range_and_norm, PADDED);
 }
 
 #[test]
 fn rotation_sees_a_scale_off_by_2_pow_minus_20() {
-    let c = case(8, 1000.0, 5000.0, 3.0);
-    assert!(relations::rotation::<Faulty<WRONG_SCALE>, f32>(&c).is_err());
-    assert!(relations::rotation::<Faulty<WRONG_SCALE>, f64>(&c).is_err());
-    assert!(relations::rotation::<Core, f64>(&c).is_ok());
+    caught_in_both_types!(case(8, 1000.0, 5000.0, 3.0), rotation, WRONG_SCALE);
 }
 
 #[test]
@@ -120,10 +168,18 @@ fn rotation_refuses_an_odd_interleaved_row() {
 
 #[test]
 fn relative_position_sees_positions_that_are_not_shift_invariant() {
-    let c = case(16, 100.0, 2000.0, 30_000.0);
-    assert!(relations::relative_position::<Faulty<WARPED>, f64>(&c).is_err());
-    assert!(relations::relative_position::<Faulty<WARPED>, f32>(&c).is_err());
-    assert!(relations::relative_position::<Core, f64>(&c).is_ok());
+    caught_in_both_types!(case(16, 100.0, 2000.0, 30_000.0), relative_position, WARPED);
+}
+
+/// Positions stretched by 1 + 2^-20 keep PE(a)·PE(b) shift invariant; only the closed form
+/// Σ cos(c·(b − a)·ω_i) sees them.
+#[test]
+fn relative_position_sees_a_scale_off_by_2_pow_minus_20_in_the_closed_form() {
+    caught_in_both_types!(
+        case(16, 100.0, 2000.0, 30_000.0),
+        relative_position,
+        WRONG_SCALE
+    );
 }
 
 #[test]

@@ -3,14 +3,14 @@
 use plotters::prelude::*;
 use rayon::prelude::*;
 
-use super::{FONT, drawing_error, save_png, tick_label};
+use super::{FONT, axes, drawing_error, save_png, tick_label};
 use crate::args::DecayArgs;
 use crate::config::describe_short;
 use crate::errors::CliError;
 use crate::rows::{Checked, Rows, block_rows, blocks};
 
 /// The most distances drawn (16 MiB of dot products; more would not show on any picture).
-const MAX_DISTANCES: u64 = 2_000_000;
+pub(crate) const MAX_DISTANCES: u64 = 2_000_000;
 
 /// Runs `posenc plot decay`.
 pub(crate) fn run(args: &DecayArgs) -> Result<(), CliError> {
@@ -55,17 +55,16 @@ pub(crate) fn run(args: &DecayArgs) -> Result<(), CliError> {
                 .y_label_area_size(sizes.tick * 5)
                 .build_cartesian_2d((1.0..last).log_scale(), (low - pad)..(high + pad))
                 .map_err(drawing_error)?;
-            chart
-                .configure_mesh()
-                .x_label_formatter(&tick_label)
-                .y_label_formatter(&tick_label)
-                .x_desc("distance k (positions, log scale)")
-                .y_desc("dot product")
-                .label_style((FONT, sizes.tick))
-                .axis_desc_style((FONT, sizes.label))
-                .light_line_style(RGBColor(235, 235, 235))
-                .draw()
-                .map_err(drawing_error)?;
+            let mut mesh = chart.configure_mesh();
+            axes(
+                &mut mesh,
+                sizes,
+                "distance k (positions, log scale)",
+                "dot product",
+            )
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(drawing_error)?;
             let curve = RGBColor(33, 102, 172);
             chart
                 .draw_series(LineSeries::new(

@@ -3,14 +3,14 @@
 use plotters::prelude::*;
 
 use super::colormap::diverging;
-use super::{FONT, Sizes, drawing_error, save_png, tick_label};
+use super::{FONT, Sizes, axes, drawing_error, save_png, tick_label};
 use crate::args::HeatmapArgs;
 use crate::config::describe_short;
 use crate::errors::CliError;
 use crate::rows::Rows;
 
 /// At most this many cells are drawn: more than the pixels of a large picture.
-const MAX_CELLS: u64 = 1 << 20;
+pub(crate) const MAX_CELLS: u64 = 1 << 20;
 
 /// Width of the colour bar's panel, in pixels.
 const BAR_PANEL: u32 = 150;
@@ -55,17 +55,16 @@ pub(crate) fn run(args: &HeatmapArgs) -> Result<(), CliError> {
                 .y_label_area_size(sizes.tick * 5)
                 .build_cartesian_2d(0.0..d as f64, start..end)
                 .map_err(drawing_error)?;
-            chart
-                .configure_mesh()
-                .disable_mesh()
-                .x_label_formatter(&tick_label)
-                .y_label_formatter(&tick_label)
-                .x_desc("dimension (column of the row)")
-                .y_desc("position")
-                .label_style((FONT, sizes.tick))
-                .axis_desc_style((FONT, sizes.label))
-                .draw()
-                .map_err(drawing_error)?;
+            let mut mesh = chart.configure_mesh();
+            axes(
+                &mut mesh,
+                sizes,
+                "dimension (column of the row)",
+                "position",
+            )
+            .disable_mesh()
+            .draw()
+            .map_err(drawing_error)?;
             let cells = values.chunks_exact(d).enumerate().flat_map(|(k, row)| {
                 let position = rows.position(k as u64);
                 row.iter().enumerate().map(move |(j, &value)| {

@@ -7,10 +7,10 @@ mod colormap;
 pub(crate) mod decay;
 pub(crate) mod heatmap;
 
-use std::fmt::Display;
 use std::path::Path;
 use std::sync::Once;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -29,7 +29,13 @@ fn register_font() -> Result<(), CliError> {
     let mut result = Ok(());
     REGISTER.call_once(|| {
         result = plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES)
-            .map_err(|_| CliError::invalid("the embedded font could not be loaded"));
+            // plotters' `InvalidFont` carries no reason (nor Display): name what it means.
+            .map_err(|_| {
+                CliError::failed(
+                    "the embedded font could not be loaded",
+                    "ab_glyph found no valid font in its bytes",
+                )
+            });
     });
     result
 }
@@ -66,9 +72,29 @@ fn tick_label(value: &f64) -> String {
     }
 }
 
-/// A drawing failure as a one-line error.
-fn drawing_error(e: impl Display) -> CliError {
-    CliError::invalid(format!("cannot draw the plot: {e}"))
+/// The axes of every plot: `tick_label`'s numbers, the two descriptions, the fonts at `sizes`.
+fn axes<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    sizes: Sizes,
+    x_desc: &str,
+    y_desc: &str,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+    DB: DrawingBackend,
+{
+    mesh.x_label_formatter(&tick_label)
+        .y_label_formatter(&tick_label)
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style((FONT, sizes.tick))
+        .axis_desc_style((FONT, sizes.label))
+}
+
+/// A drawing failure, which no input causes (sizes and counts are checked before drawing).
+fn drawing_error(e: impl std::error::Error + Send + Sync + 'static) -> CliError {
+    CliError::failed("cannot draw the plot", e)
 }
 
 /// Draws a `width × height` picture with `draw` and saves it as a PNG at `path` (`-` is stdout).
@@ -98,8 +124,7 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, CliError> 
     let mut encoder = png::Encoder::new(&mut png, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    let encode_error =
-        |e: png::EncodingError| CliError::invalid(format!("cannot encode the PNG: {e}"));
+    let encode_error = |e: png::EncodingError| CliError::failed("cannot encode the PNG", e);
     let mut writer = encoder.write_header().map_err(encode_error)?;
     writer.write_image_data(rgb).map_err(encode_error)?;
     writer.finish().map_err(encode_error)?;

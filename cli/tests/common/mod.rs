@@ -12,21 +12,53 @@ pub fn posenc() -> Command {
     command
 }
 
+/// The arguments of a `posenc` command line: a string of words separated by whitespace
+/// (`"table -q --d-model 8"`, for arguments without spaces), or the words themselves.
+pub trait CommandLine {
+    /// The arguments, one a word.
+    fn words(&self) -> Vec<String>;
+}
+
+impl CommandLine for str {
+    fn words(&self) -> Vec<String> {
+        self.split_whitespace().map(str::to_owned).collect()
+    }
+}
+
+impl CommandLine for [&str] {
+    fn words(&self) -> Vec<String> {
+        self.iter().map(|&word| word.to_owned()).collect()
+    }
+}
+
+impl<const N: usize> CommandLine for [&str; N] {
+    fn words(&self) -> Vec<String> {
+        self[..].words()
+    }
+}
+
+impl CommandLine for Vec<&str> {
+    fn words(&self) -> Vec<String> {
+        self[..].words()
+    }
+}
+
 /// Runs `posenc args...` in `dir` and returns its output.
-pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+pub fn run_in(dir: &Path, args: &(impl CommandLine + ?Sized)) -> Output {
     posenc()
         .current_dir(dir)
-        .args(args)
+        .args(args.words())
         .output()
         .expect("posenc runs")
 }
 
 /// Runs `posenc args...` in `dir`, asserts success, returns stdout as text.
-pub fn ok_in(dir: &Path, args: &[&str]) -> String {
+pub fn ok_in(dir: &Path, args: &(impl CommandLine + ?Sized)) -> String {
     let out = run_in(dir, args);
     assert!(
         out.status.success(),
-        "posenc {args:?} failed: {}",
+        "posenc {:?} failed: {}",
+        args.words(),
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("utf-8 stdout")
@@ -48,6 +80,12 @@ pub fn assert_one_line_error(out: &Output, needle: &str) {
         "stdout: {}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+/// Runs `posenc args...` in `dir` and asserts a clean failure naming `needle`
+/// ([`assert_one_line_error`]).
+pub fn fails_in(dir: &Path, args: &(impl CommandLine + ?Sized), needle: &str) {
+    assert_one_line_error(&run_in(dir, args), needle);
 }
 
 /// The names in `dir`, sorted.

@@ -87,15 +87,7 @@ pub fn scale() -> impl Strategy<Value = f64> {
 pub fn encoding() -> impl Strategy<Value = Encoding> {
     (d_model(), layout(), base(), shift(), scale()).prop_filter_map(
         "D <= 0 with more than one frequency",
-        |(d, layout, base, shift, scale)| {
-            Encoding::builder(d)
-                .layout(layout)
-                .base(base)
-                .shift(shift)
-                .scale(scale)
-                .build()
-                .ok()
-        },
+        |(d, layout, base, shift, scale)| crate::build_encoding(d, layout, base, shift, scale).ok(),
     )
 }
 
