@@ -59,6 +59,7 @@
 mod block;
 #[cfg(not(feature = "scalar-math"))]
 mod exact;
+pub mod fixed;
 pub mod portable;
 mod scalar;
 #[cfg(not(feature = "scalar-math"))]

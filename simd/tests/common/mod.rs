@@ -7,7 +7,8 @@ use posenc_simd::{Column, Encoding, portable};
 use posenc_testkit::bounds::{BACKEND_F32, GOLDEN_PARSE, f64_bound};
 use posenc_testkit::golden::{self, GoldenRow, Worst};
 
-fn encoding(row: &GoldenRow) -> Encoding {
+/// The golden row's configuration.
+pub fn encoding(row: &GoldenRow) -> Encoding {
     Encoding::builder(row.d_model)
         .layout(row.layout.parse().expect("golden layout"))
         .base(row.base)
