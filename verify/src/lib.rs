@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 pub mod backend;
+pub mod backend_fixed;
 pub mod relations;
 pub mod seeds;
 pub mod strategy;
