@@ -37,7 +37,8 @@ fn an_error_in_the_middle_leaves_the_existing_file_and_no_temporary() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("pe.npy"), b"precious").unwrap();
     let script = format!(
-        "ulimit -f 2048 && trap '' XFSZ && exec '{}' table --d-model 512 --max-len 100000 --quiet",
+        "ulimit -f 2048 && trap '' XFSZ && exec {} '{}' table --d-model 512 --max-len 100000 --quiet",
+        common::runner().join(" "),
         env!("CARGO_BIN_EXE_posenc")
     );
     let out = std::process::Command::new("sh")

@@ -86,6 +86,7 @@
 #![deny(missing_docs)]
 
 mod backend;
+pub mod fixed;
 mod scalar;
 mod tuning;
 #[cfg(not(feature = "scalar-math"))]

@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod backend;
+pub mod backend_fixed;
 pub mod golden;
 pub mod relations;
 pub mod seeds;

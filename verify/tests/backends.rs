@@ -6,3 +6,4 @@ posenc_verify::backend_suite!(simd, posenc_verify::Simd);
 posenc_verify::backend_suite!(wide, posenc_verify::Wide);
 posenc_verify::backend_suite!(portable, posenc_verify::Portable);
 posenc_verify::backend_suite!(parallel, posenc_verify::Parallel);
+posenc_verify::backend_suite!(fixed, posenc_verify::backend_fixed::Fixed);

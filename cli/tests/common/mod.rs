@@ -4,9 +4,18 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The binary under test.
+/// The binary under test, through `$POSENC_TEST_RUNNER` where that is set (`.ci/cross.sh` sets
+/// it to qemu-user: an emulated test cannot exec the emulated binary by itself).
 pub fn posenc() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_posenc"));
+    let runner = runner();
+    let mut command = match runner.split_first() {
+        Some((program, args)) => {
+            let mut command = Command::new(program);
+            command.args(args).arg(env!("CARGO_BIN_EXE_posenc"));
+            command
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_posenc")),
+    };
     // A backtrace must never be printed, even when one is asked for.
     command.env("RUST_BACKTRACE", "1");
     command
@@ -41,6 +50,13 @@ impl CommandLine for Vec<&str> {
     fn words(&self) -> Vec<String> {
         self[..].words()
     }
+}
+
+/// The words of `$POSENC_TEST_RUNNER` (none when it is unset).
+pub fn runner() -> Vec<String> {
+    std::env::var("POSENC_TEST_RUNNER")
+        .map(|r| r.split_whitespace().map(String::from).collect())
+        .unwrap_or_default()
 }
 
 /// Runs `posenc args...` in `dir` and returns its output.

@@ -1,0 +1,261 @@
+//! Every error the `no_std` crates can return, provoked on the target: each call must return
+//! exactly its documented variant (and never panic, which would end the run as a failure).
+//! `AllocationFailed` is the one variant left out: only the allocating crates (parallel, CLI),
+//! which need `std`, return it.
+
+use posenc_core::{Encoding, Error, Layout, Preset};
+use posenc_simd::fixed::{FixedEncoding, QuarterTurnRate};
+
+use crate::{Failure, Tally};
+
+/// Positions for `encode_positions` whose count times a d_model of 2^20 overflows a 32-bit
+/// `usize` (only the length is looked at: the error comes first).
+static MANY_POSITIONS: [f64; 4096] = [0.0; 4096];
+
+/// Counts one expected error.
+fn expect(tally: &mut Tally, at: &'static str, ok: bool) {
+    tally.check(ok, || Failure {
+        what: "error path",
+        at,
+        value: 0.0,
+        bound: 0.0,
+    });
+}
+
+/// Every error path.
+pub fn run(tally: &mut Tally) {
+    use Error::*;
+    let b = Encoding::builder;
+    expect(tally, "ZeroDModel", matches!(b(0).build(), Err(ZeroDModel)));
+    expect(
+        tally,
+        "InvalidBase",
+        matches!(b(8).base(1.0).build(), Err(InvalidBase(_))),
+    );
+    expect(
+        tally,
+        "InvalidBase NaN",
+        matches!(b(8).base(f64::NAN).build(), Err(InvalidBase(_))),
+    );
+    expect(
+        tally,
+        "NonFiniteShift",
+        matches!(b(8).shift(f64::INFINITY).build(), Err(NonFiniteShift(_))),
+    );
+    expect(
+        tally,
+        "InvalidScale",
+        matches!(b(8).scale(0.0).build(), Err(InvalidScale(_))),
+    );
+    expect(
+        tally,
+        "NonPositiveDenominator",
+        matches!(b(8).shift(4.0).build(), Err(NonPositiveDenominator { .. })),
+    );
+    expect(
+        tally,
+        "UnknownLayout",
+        matches!("diagonal".parse::<Layout>(), Err(UnknownLayout)),
+    );
+    expect(
+        tally,
+        "UnknownPreset",
+        matches!("nonesuch".parse::<Preset>(), Err(UnknownPreset)),
+    );
+
+    let Ok(enc) = Encoding::new(8) else {
+        expect(tally, "Encoding::new(8)", false);
+        return;
+    };
+    let Ok(huge_scale) = b(8).scale(1e300).build() else {
+        expect(tally, "scale 1e300", false);
+        return;
+    };
+    let mut row = [0.0f32; 8];
+    let mut short = [0.0f32; 7];
+    expect(
+        tally,
+        "BufferLength (core)",
+        matches!(
+            enc.encode(1.0, &mut short),
+            Err(BufferLength {
+                expected: 8,
+                actual: 7
+            })
+        ),
+    );
+    expect(
+        tally,
+        "NonFinitePosition (core)",
+        matches!(enc.encode(f64::NAN, &mut row), Err(NonFinitePosition(_))),
+    );
+    expect(
+        tally,
+        "AngleOverflow (core)",
+        matches!(
+            huge_scale.encode(1e300, &mut row),
+            Err(AngleOverflow { .. })
+        ),
+    );
+    expect(
+        tally,
+        "ColumnOutOfRange",
+        matches!(
+            enc.value(1.0, 8),
+            Err(ColumnOutOfRange {
+                column: 8,
+                d_model: 8
+            })
+        ),
+    );
+    expect(
+        tally,
+        "PairOutOfRange",
+        matches!(enc.frequency(4), Err(PairOutOfRange { pair: 4, pairs: 4 })),
+    );
+    expect(
+        tally,
+        "BufferLength (rotate)",
+        matches!(enc.rotate(1.0, &mut short), Err(BufferLength { .. })),
+    );
+    expect(
+        tally,
+        "NonFinitePosition (rotate)",
+        matches!(
+            enc.rotate(f64::INFINITY, &mut row),
+            Err(NonFinitePosition(_))
+        ),
+    );
+    match Encoding::new(7) {
+        Ok(odd) => expect(
+            tally,
+            "UnpairedColumn",
+            matches!(
+                odd.rotate(1.0, &mut short),
+                Err(UnpairedColumn { d_model: 7 })
+            ),
+        ),
+        Err(_) => expect(tally, "Encoding::new(7)", false),
+    }
+
+    // The SIMD crate.
+    let mut rows = [0.0f32; 24];
+    expect(
+        tally,
+        "BufferLength (simd)",
+        matches!(
+            posenc_simd::encode_row(&enc, 1.0, &mut short),
+            Err(BufferLength { .. })
+        ),
+    );
+    expect(
+        tally,
+        "NonFinitePosition (simd)",
+        matches!(
+            posenc_simd::encode_row(&enc, f64::NAN, &mut row),
+            Err(NonFinitePosition(_))
+        ),
+    );
+    expect(
+        tally,
+        "AngleOverflow (simd)",
+        matches!(
+            posenc_simd::encode_row(&huge_scale, 1e300, &mut row),
+            Err(AngleOverflow { .. })
+        ),
+    );
+    expect(
+        tally,
+        "NotWholeRows",
+        matches!(
+            posenc_simd::encode_rows(&enc, 0.0, 0, &mut rows[..20]),
+            Err(NotWholeRows {
+                len: 20,
+                d_model: 8
+            })
+        ),
+    );
+    expect(
+        tally,
+        "PositionRangeOverflow",
+        matches!(
+            posenc_simd::encode_rows(&enc, 0.0, u64::MAX, &mut rows),
+            Err(PositionRangeOverflow { .. })
+        ),
+    );
+    match Encoding::new(1 << 20) {
+        Ok(wide) => expect(
+            tally,
+            "SizeOverflow",
+            matches!(
+                posenc_simd::encode_positions(&wide, &MANY_POSITIONS, &mut row),
+                Err(SizeOverflow { .. })
+            ),
+        ),
+        Err(_) => expect(tally, "Encoding::new(2^20)", false),
+    }
+    expect(
+        tally,
+        "NotWholeRows (add_rows)",
+        matches!(
+            posenc_simd::add_rows(&enc, 0.0, 0, &mut rows[..20]),
+            Err(NotWholeRows { .. })
+        ),
+    );
+
+    // The f64-free path: the same errors, found without f64 arithmetic.
+    let mut rates = [QuarterTurnRate::default(); 4];
+    expect(
+        tally,
+        "BufferLength (fixed rates)",
+        matches!(
+            FixedEncoding::new(&enc, &mut rates[..3]),
+            Err(BufferLength {
+                expected: 4,
+                actual: 3
+            })
+        ),
+    );
+    match FixedEncoding::new(&enc, &mut rates) {
+        Ok(fixed) => {
+            expect(
+                tally,
+                "BufferLength (fixed row)",
+                matches!(
+                    fixed.encode_row(1.0, &mut short),
+                    Err(BufferLength {
+                        expected: 8,
+                        actual: 7
+                    })
+                ),
+            );
+            expect(
+                tally,
+                "NonFinitePosition (fixed)",
+                matches!(
+                    fixed.encode_row(f64::NEG_INFINITY, &mut row),
+                    Err(NonFinitePosition(_))
+                ),
+            );
+        }
+        Err(_) => expect(tally, "FixedEncoding::new", false),
+    }
+    match FixedEncoding::new(&huge_scale, &mut rates) {
+        Ok(fixed) => {
+            expect(
+                tally,
+                "AngleOverflow (fixed)",
+                matches!(
+                    fixed.encode_row(-1e300, &mut row),
+                    Err(AngleOverflow { .. })
+                ),
+            );
+            expect(
+                tally,
+                "no AngleOverflow below the edge (fixed)",
+                fixed.encode_row(1e7, &mut row).is_ok(),
+            );
+        }
+        Err(_) => expect(tally, "FixedEncoding::new (scale 1e300)", false),
+    }
+}
