@@ -22,9 +22,19 @@ const LOW_PART_LIMIT: f64 = 1099511627776.0; // 2^40
 /// ln 2 rounded to `f64`, to choose the reduction's multiple.
 const LN2: f64 = core::f64::consts::LN_2;
 
-/// `1/3!` and `1/4!` as pairs: the series terms kept in double-double.
-const SIXTH: (f64, f64) = (0.166_666_666_666_666_66, 9.251_858_538_542_97e-18);
-const TWENTY_FOURTH: (f64, f64) = (0.041_666_666_666_666_664, 2.312_964_634_635_742_7e-18);
+/// `1/j!` for j = 3 … 10 as pairs (the exact rationals, rounded twice): `expm1`'s series from
+/// its cubic term. [`exp_dd`] keeps the first two as pairs and sums the rest in `f64`; the
+/// frequencies' step ratio keeps three (see [`exp_with`]).
+const RECIPROCAL_FACTORIALS: [(f64, f64); 8] = [
+    (0.166_666_666_666_666_66, 9.251_858_538_542_97e-18),
+    (0.041_666_666_666_666_664, 2.312_964_634_635_742_7e-18),
+    (0.008_333_333_333_333_333, 1.156_482_317_317_871_4e-19),
+    (0.001_388_888_888_888_889, -5.300_543_954_373_577e-20),
+    (0.000_198_412_698_412_698_4, 1.720_955_829_342_070_5e-22),
+    (2.480_158_730_158_73e-5, 2.151_194_786_677_588_2e-23),
+    (2.755_731_922_398_589_3e-6, -1.858_393_274_046_472e-22),
+    (2.755_731_922_398_589e-7, 2.376_771_462_225_029_7e-23),
+];
 
 /// `2^(j/64)` for j = 0 … 63 as pairs (mpmath, 300 bits).
 const EXP2_SIXTY_FOURTHS: [(f64, f64); 64] = [
@@ -94,16 +104,6 @@ const EXP2_SIXTY_FOURTHS: [(f64, f64); 64] = [
     (1.978456026387951, 4.0388753109278167e-17),
 ];
 
-/// `1/j!` for j = 5 … 10, the tail of `expm1`'s series, summed in `f64`.
-const TAIL: [f64; 6] = [
-    0.008333333333333333,
-    0.001388888888888889,
-    0.0001984126984126984,
-    2.48015873015873e-05,
-    2.7557319223985893e-06,
-    2.755731922398589e-07,
-];
-
 /// `exp(hi + lo)` as a pair, to about 2^−95 relative; `(0, 0)` below −745 (and for NaN),
 /// `(∞, 0)` above 709.
 ///
@@ -111,7 +111,18 @@ const TAIL: [f64; 6] = [
 /// `|r| ≤ ln 2/128`; then `exp x = 2^m · 2^(j/64) · (1 + expm1 r)`, the table value a pair and
 /// `expm1 r` its Taylor series to degree 10 (remainder below 2^−107): the terms from `r^5` on
 /// (under 4·10^−14) summed in `f64`, whose rounding stays under 2^−96, the first four as pairs.
-pub(crate) fn exp_dd((hi, lo): (f64, f64)) -> (f64, f64) {
+pub(crate) fn exp_dd(x: (f64, f64)) -> (f64, f64) {
+    exp_with::<2>(x)
+}
+
+/// `exp(hi + lo)` as [`exp_dd`], but with the first `PAIRS` terms of
+/// [`RECIPROCAL_FACTORIALS`] (from `r^3`) kept as pairs and the rest summed in `f64`.
+///
+/// `PAIRS = 2` is [`exp_dd`]. `PAIRS = 3` also keeps `r^5/5!` (under 4·10^−14) as a pair, so
+/// that the `f64` part starts at `r^6/6!` (under 4·10^−17) and its rounding stays under
+/// 2^−108: then the table pairs (2^−107), the reduction and the double-double steps (each
+/// about 2^−104) leave about 2^−102 — for the step ratio of [`Frequencies`], formed once.
+fn exp_with<const PAIRS: usize>((hi, lo): (f64, f64)) -> (f64, f64) {
     if hi.is_nan() || hi <= -745.0 {
         return (0.0, 0.0);
     }
@@ -125,10 +136,13 @@ pub(crate) fn exp_dd((hi, lo): (f64, f64)) -> (f64, f64) {
     let r = add_dd(r, two_prod(-n, LN2_LO * step));
     let r = add_dd(r, (-n * (LN2_TAIL * step), 0.0));
     let t = r.0;
-    let tail = TAIL.iter().rev().fold(0.0, |acc, &c| acc * t + c);
-    // expm1 r = r·(1 + r·(1/2 + r·(1/6 + r·(1/24 + r·tail))))
-    let mut poly = add_dd(mul_dd((tail, 0.0), r), TWENTY_FOURTH);
-    poly = add_dd(mul_dd(poly, r), SIXTH);
+    let (pairs, singles) = RECIPROCAL_FACTORIALS.split_at(PAIRS.min(RECIPROCAL_FACTORIALS.len()));
+    let tail = singles.iter().rev().fold(0.0, |acc, &(c, _)| acc * t + c);
+    // expm1 r = r·(1 + r·(1/2 + r·(1/6 + r·(1/24 + …)))), the inner terms pairs down to PAIRS.
+    let mut poly = (tail, 0.0);
+    for &c in pairs.iter().rev() {
+        poly = add_dd(mul_dd(poly, r), c);
+    }
     poly = add_dd(mul_dd(poly, r), (0.5, 0.0));
     poly = add_dd(mul_dd(poly, r), (1.0, 0.0));
     let m1 = mul_dd(poly, r);
@@ -157,12 +171,33 @@ pub(crate) fn ln_of_dd((hi, lo): (f64, f64)) -> (f64, f64) {
     add_dd(ln_dd(hi), (lo / hi, 0.0))
 }
 
+/// Pairs from one direct evaluation of `ω` to the next: the anchors `ω_{jK}` are `exp_dd`,
+/// the pairs between them steps of the recurrence `ω_{i+1} = ω_i·ρ` (see [`Frequencies`]).
+const ANCHOR_EVERY: usize = 8;
+
 /// The frequencies `ω_i = b^(−i/D) = exp(−i·L)` of a base and denominator, as pairs.
+///
+/// Every `K`-th frequency (`K` = [`ANCHOR_EVERY`]), the anchor `ω_{jK} = exp_dd(−jK·L)`, is
+/// evaluated directly; the `K − 1` after it are `ω_{i+1} = ω_i·ρ`, one double-double product
+/// each, with the step ratio `ρ = exp(−L)` formed once to about 2^−102. That is the
+/// definition of `ω_i` everywhere — the walk over a row ([`Frequencies::iter`]) and the
+/// lookup of one pair ([`Frequencies::omega`]) give the same bits — and it costs a row one
+/// `exp_dd` per `K` pairs instead of one per pair.
+///
+/// The error, against the exact `exp(−i·L)` of the stored `L`: an anchor is within
+/// `ε_a ≈ 2^−95` (`exp_dd`); each step multiplies in `ρ`'s error (`|η| ≤ 2^−102`) and the
+/// product's rounding (`|μ| ≤ 2^−104`, [`mul_dd`]), so `j < K` steps after an anchor
+/// `ω_i = exp(−i·L)·(1 + ε_a)·∏(1 + η)(1 + μ)`, within `ε_a + j·(2^−102 + 2^−104)` to first
+/// order: at most `2^−95·(1 + 7·5/128) < 2^−94.6` for `K = 8`. The error does not build up
+/// along a row, as each anchor starts afresh; the SPEC's bounds need ω to far less (2^−60
+/// relative keeps every angle below `2^24` within 2^−36, far below an `f64` ulp of its sine).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Frequencies {
     /// `L = ln b / D` to about 2^−95 relative; `+∞` when the quotient overflows (every `ω_i`
     /// with `i > 0` is then 0). Never NaN, so that equality of configurations stays reflexive.
     per_index: (f64, f64),
+    /// `ρ = exp(−L)` to about 2^−102 (0 when `L` is `+∞`): the step from `ω_i` to `ω_{i+1}`.
+    ratio: (f64, f64),
 }
 
 impl Frequencies {
@@ -180,11 +215,33 @@ impl Frequencies {
         } else {
             (f64::INFINITY, 0.0)
         };
-        Frequencies { per_index }
+        let ratio = if per_index.0 == f64::INFINITY {
+            (0.0, 0.0)
+        } else {
+            exp_with::<3>((-per_index.0, -per_index.1))
+        };
+        Frequencies { per_index, ratio }
     }
 
-    /// `ω_i = exp(−i·L)` as a pair; exactly 1 for `i = 0`.
+    /// `ω_i` as a pair; exactly 1 for `i = 0`. The same bits as the `i`-th item of
+    /// [`iter`](Frequencies::iter): the anchor at or below `i`, then the steps up to `i`.
     pub(crate) fn omega(&self, i: usize) -> (f64, f64) {
+        let steps = i % ANCHOR_EVERY;
+        (0..steps).fold(self.anchor(i - steps), |omega, _| self.step(omega))
+    }
+
+    /// `ω_0, ω_1, ω_2, …` (without end: the caller takes as many as it has pairs), one
+    /// `exp_dd` per [`ANCHOR_EVERY`] items and a double-double product for the others.
+    pub(crate) fn iter(&self) -> Omegas {
+        Omegas {
+            frequencies: *self,
+            next: 0,
+            last: (1.0, 0.0),
+        }
+    }
+
+    /// `exp(−i·L)` evaluated directly; exactly 1 for `i = 0`.
+    fn anchor(&self, i: usize) -> (f64, f64) {
         if i == 0 {
             return (1.0, 0.0);
         }
@@ -193,6 +250,39 @@ impl Frequencies {
         }
         let (x_hi, x_lo) = mul_dd((i as f64, 0.0), self.per_index);
         exp_dd((-x_hi, -x_lo))
+    }
+
+    /// `ω_{i+1}` from `ω_i`.
+    #[inline]
+    fn step(&self, omega: (f64, f64)) -> (f64, f64) {
+        mul_dd(omega, self.ratio)
+    }
+}
+
+/// The frequencies of a [`Frequencies`] in order, from `ω_0` ([`Frequencies::iter`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Omegas {
+    frequencies: Frequencies,
+    /// The index of the next item.
+    next: usize,
+    /// The last item (`ω_{next−1}`), which the next one steps from.
+    last: (f64, f64),
+}
+
+impl Iterator for Omegas {
+    type Item = (f64, f64);
+
+    #[inline]
+    fn next(&mut self) -> Option<(f64, f64)> {
+        let omega = if self.next % ANCHOR_EVERY == 0 {
+            self.frequencies.anchor(self.next)
+        } else {
+            self.frequencies.step(self.last)
+        };
+        self.last = omega;
+        // Wrapping: no row has 2^64 pairs, and the no_panic proof must see no overflow.
+        self.next = self.next.wrapping_add(1);
+        Some(omega)
     }
 }
 
@@ -248,6 +338,12 @@ impl Encoding {
             return (1.0, 0.0);
         }
         self.frequencies.omega(pair)
+    }
+
+    /// `ω_0, ω_1, …` as pairs, the same bits as [`omega_parts`](Encoding::omega_parts) of
+    /// each: for the loops over a row's pairs.
+    pub(crate) fn omegas(&self) -> Omegas {
+        self.frequencies.iter()
     }
 
     /// `ω_pair` rounded to `f64`, for a pair the caller has checked.
