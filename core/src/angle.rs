@@ -12,7 +12,7 @@
 //! `sin(hi + lo) = sin(hi) + cos(hi)·lo` to far below an ulp. What remains is `libm`'s sub-ulp
 //! `sin`/`cos` of `hi`: every output is rounded once from a value within about an `f64` ulp.
 
-use crate::exact::{LN2_HI, LN2_LO, LN2_TAIL, add_dd, div_dd, mul_dd, two_prod};
+use crate::exact::{LN2_HI, LN2_LO, LN2_TAIL, add_dd, div_dd, mul_dd, two_prod, two_sum};
 use crate::{Encoding, Error};
 
 /// Beyond this `|θ|` the low part of an angle is no longer small against 1 and is dropped:
@@ -121,7 +121,7 @@ pub(crate) fn exp_dd(x: (f64, f64)) -> (f64, f64) {
 /// `PAIRS = 2` is [`exp_dd`]. `PAIRS = 3` also keeps `r^5/5!` (under 4·10^−14) as a pair, so
 /// that the `f64` part starts at `r^6/6!` (under 4·10^−17) and its rounding stays under
 /// 2^−108: then the table pairs (2^−107), the reduction and the double-double steps (each
-/// about 2^−104) leave about 2^−102 — for the step ratio of [`Frequencies`], formed once.
+/// about 2^−104) leave about 2^−102 — for the ratios of [`Frequencies`], formed once.
 fn exp_with<const PAIRS: usize>((hi, lo): (f64, f64)) -> (f64, f64) {
     if hi.is_nan() || hi <= -745.0 {
         return (0.0, 0.0);
@@ -129,10 +129,21 @@ fn exp_with<const PAIRS: usize>((hi, lo): (f64, f64)) -> (f64, f64) {
     if hi > 709.0 {
         return (f64::INFINITY, 0.0);
     }
-    // |n| ≤ 64·1075 < 2^17, so n·LN2_HI/64 (32 + 17 bits) is exact.
-    let n = libm::round(hi * (64.0 / LN2));
+    // |n| ≤ 64·1075 < 2^17, so n·LN2_HI/64 (32 + 17 bits) is exact. And |scaled| < 2^17,
+    // so `scaled ± 1/2` is exact and truncation (`as`) rounds half away from zero, as
+    // `libm::round` would, for a fraction of its cost.
+    let scaled = hi * (64.0 / LN2);
+    let n = if scaled < 0.0 {
+        scaled - 0.5
+    } else {
+        scaled + 0.5
+    } as i32;
+    let (index, n) = (n, f64::from(n));
     let step = 1.0 / 64.0;
-    let r = add_dd((hi, lo), (-n * (LN2_HI * step), 0.0));
+    // hi − n·LN2_HI/64 is exact (Sterbenz: |hi − n·LN2_HI/64| < ln 2/128 + 2^−23 is at most
+    // half of |n·LN2_HI/64| for n ≠ 0), so adding lo to it is one exact sum, the same pair as
+    // the double-double sum of (hi, lo) and (−n·LN2_HI/64, 0).
+    let r = two_sum(hi - n * (LN2_HI * step), lo);
     let r = add_dd(r, two_prod(-n, LN2_LO * step));
     let r = add_dd(r, (-n * (LN2_TAIL * step), 0.0));
     let t = r.0;
@@ -146,13 +157,23 @@ fn exp_with<const PAIRS: usize>((hi, lo): (f64, f64)) -> (f64, f64) {
     poly = add_dd(mul_dd(poly, r), (0.5, 0.0));
     poly = add_dd(mul_dd(poly, r), (1.0, 0.0));
     let m1 = mul_dd(poly, r);
-    // n is an integer with |n| < 2^17, so the conversion is exact; in two's complement
-    // n & 63 is n mod 64 and n >> 6 is ⌊n / 64⌋, negative n included.
-    let n = n as i32;
-    let table = EXP2_SIXTY_FOURTHS[(n & 63) as usize];
-    let m = n >> 6;
+    // In two's complement n & 63 is n mod 64 and n >> 6 is ⌊n / 64⌋, negative n included.
+    let table = EXP2_SIXTY_FOURTHS[(index & 63) as usize];
+    let m = index >> 6;
     let (e_hi, e_lo) = add_dd(table, mul_dd(table, m1));
-    (libm::ldexp(e_hi, m), libm::ldexp(e_lo, m))
+    (times_power_of_two(e_hi, m), times_power_of_two(e_lo, m))
+}
+
+/// `x·2^m` for `m ≤ 1023`, rounded once, as `libm::ldexp`: in the normal range one product
+/// by the exact power of two (built from its bits), below it `ldexp` itself.
+#[inline]
+fn times_power_of_two(x: f64, m: i32) -> f64 {
+    if m >= -1022 {
+        // 1 ≤ m + 1023 ≤ 2046: the biased exponent of 2^m, with a zero significand.
+        x * f64::from_bits(((m + 1023) as u64) << 52)
+    } else {
+        libm::ldexp(x, m)
+    }
 }
 
 /// `ln x` as a pair `hi + lo`, to about 2^−95 absolute, for a finite `x > 0`.
@@ -171,33 +192,34 @@ pub(crate) fn ln_of_dd((hi, lo): (f64, f64)) -> (f64, f64) {
     add_dd(ln_dd(hi), (lo / hi, 0.0))
 }
 
-/// Pairs from one direct evaluation of `ω` to the next: the anchors `ω_{jK}` are `exp_dd`,
-/// the pairs between them steps of the recurrence `ω_{i+1} = ω_i·ρ` (see [`Frequencies`]).
+/// Pairs from one direct evaluation of `ω` to the next: the anchors `ω_{aK}` are `exp_dd`,
+/// the `K − 1` pairs after each a product with a stored power of `exp(−L)` (see
+/// [`Frequencies`]).
 const ANCHOR_EVERY: usize = 8;
 
 /// The frequencies `ω_i = b^(−i/D) = exp(−i·L)` of a base and denominator, as pairs.
 ///
-/// Every `K`-th frequency (`K` = [`ANCHOR_EVERY`]), the anchor `ω_{jK} = exp_dd(−jK·L)`, is
-/// evaluated directly; the `K − 1` after it are `ω_{i+1} = ω_i·ρ`, one double-double product
-/// each, with the step ratio `ρ = exp(−L)` formed once to about 2^−102. That is the
+/// Every `K`-th frequency (`K` = [`ANCHOR_EVERY`]), the anchor `ω_{aK} = exp_dd(−aK·L)`, is
+/// evaluated directly; the `K − 1` after it are `ω_{aK+j} = ω_{aK}·ρ_j`, one double-double
+/// product each, with the ratios `ρ_j = exp(−j·L)` formed once, to about 2^−102. That is the
 /// definition of `ω_i` everywhere — the walk over a row ([`Frequencies::iter`]) and the
-/// lookup of one pair ([`Frequencies::omega`]) give the same bits — and it costs a row one
-/// `exp_dd` per `K` pairs instead of one per pair.
+/// lookup of one pair ([`Frequencies::omega`]) give the same bits, at the cost of one product
+/// more than an `exp_dd` — and it costs a row one `exp_dd` per `K` pairs instead of one per
+/// pair.
 ///
-/// The error, against the exact `exp(−i·L)` of the stored `L`: an anchor is within
-/// `ε_a ≈ 2^−95` (`exp_dd`); each step multiplies in `ρ`'s error (`|η| ≤ 2^−102`) and the
-/// product's rounding (`|μ| ≤ 2^−104`, [`mul_dd`]), so `j < K` steps after an anchor
-/// `ω_i = exp(−i·L)·(1 + ε_a)·∏(1 + η)(1 + μ)`, within `ε_a + j·(2^−102 + 2^−104)` to first
-/// order: at most `2^−95·(1 + 7·5/128) < 2^−94.6` for `K = 8`. The error does not build up
-/// along a row, as each anchor starts afresh; the SPEC's bounds need ω to far less (2^−60
-/// relative keeps every angle below `2^24` within 2^−36, far below an `f64` ulp of its sine).
+/// The error, against the exact `exp(−i·L)` of the stored `L`: the anchor is within
+/// `ε_a ≈ 2^−95` (`exp_dd`), the ratio within `|η| ≤ 2^−102` and the product's rounding
+/// within `|μ| ≤ 2^−104` ([`mul_dd`]), so `ω_{aK+j} = exp(−i·L)·(1 + ε_a)(1 + η)(1 + μ)`:
+/// within `2^−95 + 2^−102 + 2^−104 < 2^−94.9`, whatever `i` (each `ρ_j` is evaluated on its
+/// own, not stepped, so nothing builds up). The SPEC's bounds need far less: 2^−60 relative
+/// keeps every angle below `2^24` within 2^−36, far below an `f64` ulp of its sine.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Frequencies {
     /// `L = ln b / D` to about 2^−95 relative; `+∞` when the quotient overflows (every `ω_i`
     /// with `i > 0` is then 0). Never NaN, so that equality of configurations stays reflexive.
     per_index: (f64, f64),
-    /// `ρ = exp(−L)` to about 2^−102 (0 when `L` is `+∞`): the step from `ω_i` to `ω_{i+1}`.
-    ratio: (f64, f64),
+    /// `ρ_j = exp(−j·L)` for `j = 1 … K − 1`, to about 2^−102 (0 when `L` is `+∞`).
+    ratios: [(f64, f64); ANCHOR_EVERY - 1],
 }
 
 impl Frequencies {
@@ -215,28 +237,30 @@ impl Frequencies {
         } else {
             (f64::INFINITY, 0.0)
         };
-        let ratio = if per_index.0 == f64::INFINITY {
-            (0.0, 0.0)
-        } else {
-            exp_with::<3>((-per_index.0, -per_index.1))
-        };
-        Frequencies { per_index, ratio }
+        let ratios = core::array::from_fn(|k| {
+            if per_index.0 == f64::INFINITY {
+                return (0.0, 0.0);
+            }
+            let (x_hi, x_lo) = mul_dd(((k + 1) as f64, 0.0), per_index);
+            exp_with::<3>((-x_hi, -x_lo))
+        });
+        Frequencies { per_index, ratios }
     }
 
     /// `ω_i` as a pair; exactly 1 for `i = 0`. The same bits as the `i`-th item of
-    /// [`iter`](Frequencies::iter): the anchor at or below `i`, then the steps up to `i`.
+    /// [`iter`](Frequencies::iter).
     pub(crate) fn omega(&self, i: usize) -> (f64, f64) {
-        let steps = i % ANCHOR_EVERY;
-        (0..steps).fold(self.anchor(i - steps), |omega, _| self.step(omega))
+        let j = i % ANCHOR_EVERY;
+        self.after(self.anchor(i - j), j)
     }
 
     /// `ω_0, ω_1, ω_2, …` (without end: the caller takes as many as it has pairs), one
     /// `exp_dd` per [`ANCHOR_EVERY`] items and a double-double product for the others.
-    pub(crate) fn iter(&self) -> Omegas {
+    pub(crate) fn iter(&self) -> Omegas<'_> {
         Omegas {
-            frequencies: *self,
+            frequencies: self,
             next: 0,
-            last: (1.0, 0.0),
+            anchor: (1.0, 0.0),
         }
     }
 
@@ -252,37 +276,38 @@ impl Frequencies {
         exp_dd((-x_hi, -x_lo))
     }
 
-    /// `ω_{i+1}` from `ω_i`.
+    /// `ω_{aK+j}` from the anchor `ω_{aK}`, for `j < K`.
     #[inline]
-    fn step(&self, omega: (f64, f64)) -> (f64, f64) {
-        mul_dd(omega, self.ratio)
+    fn after(&self, anchor: (f64, f64), j: usize) -> (f64, f64) {
+        match self.ratios.get(j.wrapping_sub(1)) {
+            Some(&ratio) => mul_dd(anchor, ratio),
+            None => anchor,
+        }
     }
 }
 
 /// The frequencies of a [`Frequencies`] in order, from `ω_0` ([`Frequencies::iter`]).
 #[derive(Debug, Clone)]
-pub(crate) struct Omegas {
-    frequencies: Frequencies,
+pub(crate) struct Omegas<'a> {
+    frequencies: &'a Frequencies,
     /// The index of the next item.
     next: usize,
-    /// The last item (`ω_{next−1}`), which the next one steps from.
-    last: (f64, f64),
+    /// The anchor at or below the next item, once that is past an anchor.
+    anchor: (f64, f64),
 }
 
-impl Iterator for Omegas {
+impl Iterator for Omegas<'_> {
     type Item = (f64, f64);
 
     #[inline]
     fn next(&mut self) -> Option<(f64, f64)> {
-        let omega = if self.next % ANCHOR_EVERY == 0 {
-            self.frequencies.anchor(self.next)
-        } else {
-            self.frequencies.step(self.last)
-        };
-        self.last = omega;
+        let j = self.next % ANCHOR_EVERY;
+        if j == 0 {
+            self.anchor = self.frequencies.anchor(self.next);
+        }
         // Wrapping: no row has 2^64 pairs, and the no_panic proof must see no overflow.
         self.next = self.next.wrapping_add(1);
-        Some(omega)
+        Some(self.frequencies.after(self.anchor, j))
     }
 }
 
@@ -342,7 +367,7 @@ impl Encoding {
 
     /// `ω_0, ω_1, …` as pairs, the same bits as [`omega_parts`](Encoding::omega_parts) of
     /// each: for the loops over a row's pairs.
-    pub(crate) fn omegas(&self) -> Omegas {
+    pub(crate) fn omegas(&self) -> Omegas<'_> {
         self.frequencies.iter()
     }
 
@@ -452,6 +477,89 @@ mod tests {
         assert_eq!(exp_dd((-800.0, 0.0)), (0.0, 0.0));
         assert_eq!(exp_dd((f64::NAN, 0.0)), (0.0, 0.0));
         assert_eq!(exp_dd((710.0, 0.0)), (f64::INFINITY, 0.0));
+    }
+
+    /// `2·ln 10 = ln(10000)/2` as a pair (mpmath, 300 bits).
+    const TWO_LN_10: (f64, f64) = (4.605_170_185_988_092, -4.341_512_446_764_498_7e-16);
+
+    /// `10^(−2j)` for j = 1 … 7 as pairs (exact rationals, rounded twice).
+    const HUNDREDTHS: [(f64, f64); 7] = [
+        (0.01, LO_OF_0_01),
+        (0.0001, -4.792_173_602_385_93e-21),
+        (1e-6, 4.525_188_817_411_374e-23),
+        (1e-8, -2.092_256_083_012_847e-25),
+        (1e-10, -3.643_219_731_549_774e-27),
+        (1e-12, 2.011_335_237_074_438_5e-29),
+        (1e-14, 1.180_690_645_440_101_3e-32),
+    ];
+
+    /// `|(a − b)/b|` of two pairs.
+    fn relative((a_hi, a_lo): (f64, f64), (b_hi, b_lo): (f64, f64)) -> f64 {
+        (((a_hi - b_hi) + (a_lo - b_lo)) / b_hi).abs()
+    }
+
+    #[test]
+    fn ratios_are_exp_of_minus_j_l_to_101_bits() {
+        // L = 2 ln 10 exactly (to the pair), so ρ_j = 10^(−2j).
+        let f = Frequencies::new(TWO_LN_10, (1.0, 0.0));
+        for (j, (&ratio, &exact)) in f.ratios.iter().zip(&HUNDREDTHS).enumerate() {
+            let error = relative(ratio, exact);
+            assert!(
+                error < libm::ldexp(1.0, -101),
+                "ρ_{}: relative error {error:e}",
+                j + 1
+            );
+        }
+    }
+
+    #[test]
+    fn anchors_and_ratios_stay_within_2_pow_minus_94() {
+        // ln 2 as a pair to 2^−106 (its three parts), so ω_i = 2^−i exactly.
+        let ln2 = add_dd(two_sum(LN2_HI, LN2_LO), (LN2_TAIL, 0.0));
+        let f = Frequencies::new(ln2, (1.0, 0.0));
+        for (i, omega) in f.iter().take(1000).enumerate() {
+            let exact = libm::ldexp(1.0, -(i as i32));
+            let error = relative(omega, (exact, 0.0));
+            assert!(
+                error < libm::ldexp(1.0, -94),
+                "ω_{i}: relative error {error:e}"
+            );
+        }
+        // And with a reduced argument that is not tiny: L = 2 ln 10, ω_i = 10^(−2i).
+        let f = Frequencies::new(TWO_LN_10, (1.0, 0.0));
+        for (i, (omega, exact)) in f.iter().skip(1).zip(&HUNDREDTHS).enumerate() {
+            let error = relative(omega, *exact);
+            assert!(
+                error < libm::ldexp(1.0, -94),
+                "ω_{}: relative error {error:e}",
+                i + 1
+            );
+        }
+    }
+
+    #[test]
+    fn the_walk_and_the_lookup_give_the_same_bits() {
+        let cases = [
+            Frequencies::new(ln_dd(10_000.0), (256.0, 0.0)),
+            Frequencies::new(ln_dd(500_000.0), (64.0, 0.0)),
+            Frequencies::new(ln_dd(1.0e7), (3.0, 0.0)),
+            Frequencies::new(ln_dd(1.5), (1.0e300, 0.0)),
+            Frequencies::new(ln_dd(1.0e7), (1.0e-310, 0.0)), // L = +∞
+        ];
+        for f in cases {
+            for (i, omega) in f.iter().take(300).enumerate() {
+                let single = f.omega(i);
+                assert_eq!(
+                    (omega.0.to_bits(), omega.1.to_bits()),
+                    (single.0.to_bits(), single.1.to_bits()),
+                    "{f:?} ω_{i}"
+                );
+            }
+        }
+        let infinite = Frequencies::new(ln_dd(1.0e7), (1.0e-310, 0.0));
+        assert_eq!(infinite.omega(0), (1.0, 0.0));
+        assert_eq!(infinite.omega(5), (0.0, 0.0));
+        assert_eq!(infinite.omega(16), (0.0, 0.0));
     }
 
     #[test]
