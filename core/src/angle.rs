@@ -7,7 +7,9 @@
 //! `ω_i = b^(−i/D) = exp(−i·L)` with `L = ln b / D`. `ln b` ([`ln_dd`]) and
 //! `exp` ([`exp_dd`]) are double-double, about 2^−95 relative, so the rounding of the exponent
 //! `i/D`, which a plain `pow` turns into a relative error of up to `(i/D)·ln b` ulps of ω, never
-//! happens: ω itself is a double-double, within about 2^−95 of the real `b^(−i/D)`. The angle
+//! happens: ω itself is a double-double, within about 2^−95 of the real `b^(−i/D)`. A row
+//! walks its frequencies ([`Frequencies::iter`]): one `exp_dd` every eight pairs and a
+//! product with a stored `exp(−j·L)` between, the same bits as a lookup of one pair. The angle
 //! `p·ω_i` is then a double-double `hi + lo` to about 2^−95 relative, and
 //! `sin(hi + lo) = sin(hi) + cos(hi)·lo` to far below an ulp. What remains is `libm`'s sub-ulp
 //! `sin`/`cos` of `hi`: every output is rounded once from a value within about an `f64` ulp.
