@@ -7,12 +7,14 @@
 //! `ω_i = b^(−i/D) = exp(−i·L)` with `L = ln b / D`. `ln b` ([`ln_dd`]) and
 //! `exp` ([`exp_dd`]) are double-double, about 2^−95 relative, so the rounding of the exponent
 //! `i/D`, which a plain `pow` turns into a relative error of up to `(i/D)·ln b` ulps of ω, never
-//! happens: ω itself is a double-double, within about 2^−95 of the real `b^(−i/D)`. The angle
+//! happens: ω itself is a double-double, within about 2^−95 of the real `b^(−i/D)`. A row
+//! walks its frequencies ([`Frequencies::iter`]): one `exp_dd` every eight pairs and a
+//! product with a stored `exp(−j·L)` between, the same bits as a lookup of one pair. The angle
 //! `p·ω_i` is then a double-double `hi + lo` to about 2^−95 relative, and
 //! `sin(hi + lo) = sin(hi) + cos(hi)·lo` to far below an ulp. What remains is `libm`'s sub-ulp
 //! `sin`/`cos` of `hi`: every output is rounded once from a value within about an `f64` ulp.
 
-use crate::exact::{LN2_HI, LN2_LO, LN2_TAIL, add_dd, div_dd, mul_dd, two_prod};
+use crate::exact::{LN2_HI, LN2_LO, LN2_TAIL, add_dd, div_dd, mul_dd, two_prod, two_sum};
 use crate::{Encoding, Error};
 
 /// Beyond this `|θ|` the low part of an angle is no longer small against 1 and is dropped:
@@ -22,9 +24,19 @@ const LOW_PART_LIMIT: f64 = 1099511627776.0; // 2^40
 /// ln 2 rounded to `f64`, to choose the reduction's multiple.
 const LN2: f64 = core::f64::consts::LN_2;
 
-/// `1/3!` and `1/4!` as pairs: the series terms kept in double-double.
-const SIXTH: (f64, f64) = (0.166_666_666_666_666_66, 9.251_858_538_542_97e-18);
-const TWENTY_FOURTH: (f64, f64) = (0.041_666_666_666_666_664, 2.312_964_634_635_742_7e-18);
+/// `1/j!` for j = 3 … 10 as pairs (the exact rationals, rounded twice): `expm1`'s series from
+/// its cubic term. [`exp_dd`] keeps the first two as pairs and sums the rest in `f64`; the
+/// frequencies' step ratio keeps three (see [`exp_with`]).
+const RECIPROCAL_FACTORIALS: [(f64, f64); 8] = [
+    (0.166_666_666_666_666_66, 9.251_858_538_542_97e-18),
+    (0.041_666_666_666_666_664, 2.312_964_634_635_742_7e-18),
+    (0.008_333_333_333_333_333, 1.156_482_317_317_871_4e-19),
+    (0.001_388_888_888_888_889, -5.300_543_954_373_577e-20),
+    (0.000_198_412_698_412_698_4, 1.720_955_829_342_070_5e-22),
+    (2.480_158_730_158_73e-5, 2.151_194_786_677_588_2e-23),
+    (2.755_731_922_398_589_3e-6, -1.858_393_274_046_472e-22),
+    (2.755_731_922_398_589e-7, 2.376_771_462_225_029_7e-23),
+];
 
 /// `2^(j/64)` for j = 0 … 63 as pairs (mpmath, 300 bits).
 const EXP2_SIXTY_FOURTHS: [(f64, f64); 64] = [
@@ -94,16 +106,6 @@ const EXP2_SIXTY_FOURTHS: [(f64, f64); 64] = [
     (1.978456026387951, 4.0388753109278167e-17),
 ];
 
-/// `1/j!` for j = 5 … 10, the tail of `expm1`'s series, summed in `f64`.
-const TAIL: [f64; 6] = [
-    0.008333333333333333,
-    0.001388888888888889,
-    0.0001984126984126984,
-    2.48015873015873e-05,
-    2.7557319223985893e-06,
-    2.755731922398589e-07,
-];
-
 /// `exp(hi + lo)` as a pair, to about 2^−95 relative; `(0, 0)` below −745 (and for NaN),
 /// `(∞, 0)` above 709.
 ///
@@ -111,34 +113,69 @@ const TAIL: [f64; 6] = [
 /// `|r| ≤ ln 2/128`; then `exp x = 2^m · 2^(j/64) · (1 + expm1 r)`, the table value a pair and
 /// `expm1 r` its Taylor series to degree 10 (remainder below 2^−107): the terms from `r^5` on
 /// (under 4·10^−14) summed in `f64`, whose rounding stays under 2^−96, the first four as pairs.
-pub(crate) fn exp_dd((hi, lo): (f64, f64)) -> (f64, f64) {
+pub(crate) fn exp_dd(x: (f64, f64)) -> (f64, f64) {
+    exp_with::<2>(x)
+}
+
+/// `exp(hi + lo)` as [`exp_dd`], but with the first `PAIRS` terms of
+/// [`RECIPROCAL_FACTORIALS`] (from `r^3`) kept as pairs and the rest summed in `f64`.
+///
+/// `PAIRS = 2` is [`exp_dd`]. `PAIRS = 3` also keeps `r^5/5!` (under 4·10^−14) as a pair, so
+/// that the `f64` part starts at `r^6/6!` (under 4·10^−17) and its rounding stays under
+/// 2^−108: then the table pairs (2^−107), the reduction and the double-double steps (each
+/// about 2^−104) leave about 2^−102 — for the ratios of [`Frequencies`], formed once.
+fn exp_with<const PAIRS: usize>((hi, lo): (f64, f64)) -> (f64, f64) {
     if hi.is_nan() || hi <= -745.0 {
         return (0.0, 0.0);
     }
     if hi > 709.0 {
         return (f64::INFINITY, 0.0);
     }
-    // |n| ≤ 64·1075 < 2^17, so n·LN2_HI/64 (32 + 17 bits) is exact.
-    let n = libm::round(hi * (64.0 / LN2));
+    // |n| ≤ 64·1075 < 2^17, so n·LN2_HI/64 (32 + 17 bits) is exact. And |scaled| < 2^17,
+    // so `scaled ± 1/2` is exact and truncation (`as`) rounds half away from zero, as
+    // `libm::round` would, for a fraction of its cost.
+    let scaled = hi * (64.0 / LN2);
+    let n = if scaled < 0.0 {
+        scaled - 0.5
+    } else {
+        scaled + 0.5
+    } as i32;
+    let (index, n) = (n, f64::from(n));
     let step = 1.0 / 64.0;
-    let r = add_dd((hi, lo), (-n * (LN2_HI * step), 0.0));
+    // hi − n·LN2_HI/64 is exact (Sterbenz: |hi − n·LN2_HI/64| < ln 2/128 + 2^−23 is at most
+    // half of |n·LN2_HI/64| for n ≠ 0), so adding lo to it is one exact sum, the same pair as
+    // the double-double sum of (hi, lo) and (−n·LN2_HI/64, 0).
+    let r = two_sum(hi - n * (LN2_HI * step), lo);
     let r = add_dd(r, two_prod(-n, LN2_LO * step));
     let r = add_dd(r, (-n * (LN2_TAIL * step), 0.0));
     let t = r.0;
-    let tail = TAIL.iter().rev().fold(0.0, |acc, &c| acc * t + c);
-    // expm1 r = r·(1 + r·(1/2 + r·(1/6 + r·(1/24 + r·tail))))
-    let mut poly = add_dd(mul_dd((tail, 0.0), r), TWENTY_FOURTH);
-    poly = add_dd(mul_dd(poly, r), SIXTH);
+    let (pairs, singles) = RECIPROCAL_FACTORIALS.split_at(PAIRS.min(RECIPROCAL_FACTORIALS.len()));
+    let tail = singles.iter().rev().fold(0.0, |acc, &(c, _)| acc * t + c);
+    // expm1 r = r·(1 + r·(1/2 + r·(1/6 + r·(1/24 + …)))), the inner terms pairs down to PAIRS.
+    let mut poly = (tail, 0.0);
+    for &c in pairs.iter().rev() {
+        poly = add_dd(mul_dd(poly, r), c);
+    }
     poly = add_dd(mul_dd(poly, r), (0.5, 0.0));
     poly = add_dd(mul_dd(poly, r), (1.0, 0.0));
     let m1 = mul_dd(poly, r);
-    // n is an integer with |n| < 2^17, so the conversion is exact; in two's complement
-    // n & 63 is n mod 64 and n >> 6 is ⌊n / 64⌋, negative n included.
-    let n = n as i32;
-    let table = EXP2_SIXTY_FOURTHS[(n & 63) as usize];
-    let m = n >> 6;
+    // In two's complement n & 63 is n mod 64 and n >> 6 is ⌊n / 64⌋, negative n included.
+    let table = EXP2_SIXTY_FOURTHS[(index & 63) as usize];
+    let m = index >> 6;
     let (e_hi, e_lo) = add_dd(table, mul_dd(table, m1));
-    (libm::ldexp(e_hi, m), libm::ldexp(e_lo, m))
+    (times_power_of_two(e_hi, m), times_power_of_two(e_lo, m))
+}
+
+/// `x·2^m` for `m ≤ 1023`, rounded once, as `libm::ldexp`: in the normal range one product
+/// by the exact power of two (built from its bits), below it `ldexp` itself.
+#[inline]
+fn times_power_of_two(x: f64, m: i32) -> f64 {
+    if m >= -1022 {
+        // 1 ≤ m + 1023 ≤ 2046: the biased exponent of 2^m, with a zero significand.
+        x * f64::from_bits(((m + 1023) as u64) << 52)
+    } else {
+        libm::ldexp(x, m)
+    }
 }
 
 /// `ln x` as a pair `hi + lo`, to about 2^−95 absolute, for a finite `x > 0`.
@@ -157,12 +194,34 @@ pub(crate) fn ln_of_dd((hi, lo): (f64, f64)) -> (f64, f64) {
     add_dd(ln_dd(hi), (lo / hi, 0.0))
 }
 
+/// Pairs from one direct evaluation of `ω` to the next: the anchors `ω_{aK}` are `exp_dd`,
+/// the `K − 1` pairs after each a product with a stored power of `exp(−L)` (see
+/// [`Frequencies`]).
+const ANCHOR_EVERY: usize = 8;
+
 /// The frequencies `ω_i = b^(−i/D) = exp(−i·L)` of a base and denominator, as pairs.
+///
+/// Every `K`-th frequency (`K` = [`ANCHOR_EVERY`]), the anchor `ω_{aK} = exp_dd(−aK·L)`, is
+/// evaluated directly; the `K − 1` after it are `ω_{aK+j} = ω_{aK}·ρ_j`, one double-double
+/// product each, with the ratios `ρ_j = exp(−j·L)` formed once, to about 2^−102. That is the
+/// definition of `ω_i` everywhere — the walk over a row ([`Frequencies::iter`]) and the
+/// lookup of one pair ([`Frequencies::omega`]) give the same bits, at the cost of one product
+/// more than an `exp_dd` — and it costs a row one `exp_dd` per `K` pairs instead of one per
+/// pair.
+///
+/// The error, against the exact `exp(−i·L)` of the stored `L`: the anchor is within
+/// `ε_a ≈ 2^−95` (`exp_dd`), the ratio within `|η| ≤ 2^−102` and the product's rounding
+/// within `|μ| ≤ 2^−104` ([`mul_dd`]), so `ω_{aK+j} = exp(−i·L)·(1 + ε_a)(1 + η)(1 + μ)`:
+/// within `2^−95 + 2^−102 + 2^−104 < 2^−94.9`, whatever `i` (each `ρ_j` is evaluated on its
+/// own, not stepped, so nothing builds up). The SPEC's bounds need far less: 2^−60 relative
+/// keeps every angle below `2^24` within 2^−36, far below an `f64` ulp of its sine.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Frequencies {
     /// `L = ln b / D` to about 2^−95 relative; `+∞` when the quotient overflows (every `ω_i`
     /// with `i > 0` is then 0). Never NaN, so that equality of configurations stays reflexive.
     per_index: (f64, f64),
+    /// `ρ_j = exp(−j·L)` for `j = 1 … K − 1`, to about 2^−102 (0 when `L` is `+∞`).
+    ratios: [(f64, f64); ANCHOR_EVERY - 1],
 }
 
 impl Frequencies {
@@ -180,11 +239,35 @@ impl Frequencies {
         } else {
             (f64::INFINITY, 0.0)
         };
-        Frequencies { per_index }
+        let ratios = core::array::from_fn(|k| {
+            if per_index.0 == f64::INFINITY {
+                return (0.0, 0.0);
+            }
+            let (x_hi, x_lo) = mul_dd(((k + 1) as f64, 0.0), per_index);
+            exp_with::<3>((-x_hi, -x_lo))
+        });
+        Frequencies { per_index, ratios }
     }
 
-    /// `ω_i = exp(−i·L)` as a pair; exactly 1 for `i = 0`.
+    /// `ω_i` as a pair; exactly 1 for `i = 0`. The same bits as the `i`-th item of
+    /// [`iter`](Frequencies::iter).
     pub(crate) fn omega(&self, i: usize) -> (f64, f64) {
+        let j = i % ANCHOR_EVERY;
+        self.after(self.anchor(i - j), j)
+    }
+
+    /// `ω_0, ω_1, ω_2, …` (without end: the caller takes as many as it has pairs), one
+    /// `exp_dd` per [`ANCHOR_EVERY`] items and a double-double product for the others.
+    pub(crate) fn iter(&self) -> Omegas<'_> {
+        Omegas {
+            frequencies: self,
+            next: 0,
+            anchor: (1.0, 0.0),
+        }
+    }
+
+    /// `exp(−i·L)` evaluated directly; exactly 1 for `i = 0`.
+    fn anchor(&self, i: usize) -> (f64, f64) {
         if i == 0 {
             return (1.0, 0.0);
         }
@@ -193,6 +276,40 @@ impl Frequencies {
         }
         let (x_hi, x_lo) = mul_dd((i as f64, 0.0), self.per_index);
         exp_dd((-x_hi, -x_lo))
+    }
+
+    /// `ω_{aK+j}` from the anchor `ω_{aK}`, for `j < K`.
+    #[inline]
+    fn after(&self, anchor: (f64, f64), j: usize) -> (f64, f64) {
+        match self.ratios.get(j.wrapping_sub(1)) {
+            Some(&ratio) => mul_dd(anchor, ratio),
+            None => anchor,
+        }
+    }
+}
+
+/// The frequencies of a [`Frequencies`] in order, from `ω_0` ([`Frequencies::iter`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Omegas<'a> {
+    frequencies: &'a Frequencies,
+    /// The index of the next item.
+    next: usize,
+    /// The anchor at or below the next item, once that is past an anchor.
+    anchor: (f64, f64),
+}
+
+impl Iterator for Omegas<'_> {
+    type Item = (f64, f64);
+
+    #[inline]
+    fn next(&mut self) -> Option<(f64, f64)> {
+        let j = self.next % ANCHOR_EVERY;
+        if j == 0 {
+            self.anchor = self.frequencies.anchor(self.next);
+        }
+        // Wrapping: no row has 2^64 pairs, and the no_panic proof must see no overflow.
+        self.next = self.next.wrapping_add(1);
+        Some(self.frequencies.after(self.anchor, j))
     }
 }
 
@@ -248,6 +365,12 @@ impl Encoding {
             return (1.0, 0.0);
         }
         self.frequencies.omega(pair)
+    }
+
+    /// `ω_0, ω_1, …` as pairs, the same bits as [`omega_parts`](Encoding::omega_parts) of
+    /// each: for the loops over a row's pairs.
+    pub(crate) fn omegas(&self) -> Omegas<'_> {
+        self.frequencies.iter()
     }
 
     /// `ω_pair` rounded to `f64`, for a pair the caller has checked.
@@ -356,6 +479,89 @@ mod tests {
         assert_eq!(exp_dd((-800.0, 0.0)), (0.0, 0.0));
         assert_eq!(exp_dd((f64::NAN, 0.0)), (0.0, 0.0));
         assert_eq!(exp_dd((710.0, 0.0)), (f64::INFINITY, 0.0));
+    }
+
+    /// `2·ln 10 = ln(10000)/2` as a pair (mpmath, 300 bits).
+    const TWO_LN_10: (f64, f64) = (4.605_170_185_988_092, -4.341_512_446_764_498_7e-16);
+
+    /// `10^(−2j)` for j = 1 … 7 as pairs (exact rationals, rounded twice).
+    const HUNDREDTHS: [(f64, f64); 7] = [
+        (0.01, LO_OF_0_01),
+        (0.0001, -4.792_173_602_385_93e-21),
+        (1e-6, 4.525_188_817_411_374e-23),
+        (1e-8, -2.092_256_083_012_847e-25),
+        (1e-10, -3.643_219_731_549_774e-27),
+        (1e-12, 2.011_335_237_074_438_5e-29),
+        (1e-14, 1.180_690_645_440_101_3e-32),
+    ];
+
+    /// `|(a − b)/b|` of two pairs.
+    fn relative((a_hi, a_lo): (f64, f64), (b_hi, b_lo): (f64, f64)) -> f64 {
+        (((a_hi - b_hi) + (a_lo - b_lo)) / b_hi).abs()
+    }
+
+    #[test]
+    fn ratios_are_exp_of_minus_j_l_to_101_bits() {
+        // L = 2 ln 10 exactly (to the pair), so ρ_j = 10^(−2j).
+        let f = Frequencies::new(TWO_LN_10, (1.0, 0.0));
+        for (j, (&ratio, &exact)) in f.ratios.iter().zip(&HUNDREDTHS).enumerate() {
+            let error = relative(ratio, exact);
+            assert!(
+                error < libm::ldexp(1.0, -101),
+                "ρ_{}: relative error {error:e}",
+                j + 1
+            );
+        }
+    }
+
+    #[test]
+    fn anchors_and_ratios_stay_within_2_pow_minus_94() {
+        // ln 2 as a pair to 2^−106 (its three parts), so ω_i = 2^−i exactly.
+        let ln2 = add_dd(two_sum(LN2_HI, LN2_LO), (LN2_TAIL, 0.0));
+        let f = Frequencies::new(ln2, (1.0, 0.0));
+        for (i, omega) in f.iter().take(1000).enumerate() {
+            let exact = libm::ldexp(1.0, -(i as i32));
+            let error = relative(omega, (exact, 0.0));
+            assert!(
+                error < libm::ldexp(1.0, -94),
+                "ω_{i}: relative error {error:e}"
+            );
+        }
+        // And with a reduced argument that is not tiny: L = 2 ln 10, ω_i = 10^(−2i).
+        let f = Frequencies::new(TWO_LN_10, (1.0, 0.0));
+        for (i, (omega, exact)) in f.iter().skip(1).zip(&HUNDREDTHS).enumerate() {
+            let error = relative(omega, *exact);
+            assert!(
+                error < libm::ldexp(1.0, -94),
+                "ω_{}: relative error {error:e}",
+                i + 1
+            );
+        }
+    }
+
+    #[test]
+    fn the_walk_and_the_lookup_give_the_same_bits() {
+        let cases = [
+            Frequencies::new(ln_dd(10_000.0), (256.0, 0.0)),
+            Frequencies::new(ln_dd(500_000.0), (64.0, 0.0)),
+            Frequencies::new(ln_dd(1.0e7), (3.0, 0.0)),
+            Frequencies::new(ln_dd(1.5), (1.0e300, 0.0)),
+            Frequencies::new(ln_dd(1.0e7), (1.0e-310, 0.0)), // L = +∞
+        ];
+        for f in cases {
+            for (i, omega) in f.iter().take(300).enumerate() {
+                let single = f.omega(i);
+                assert_eq!(
+                    (omega.0.to_bits(), omega.1.to_bits()),
+                    (single.0.to_bits(), single.1.to_bits()),
+                    "{f:?} ω_{i}"
+                );
+            }
+        }
+        let infinite = Frequencies::new(ln_dd(1.0e7), (1.0e-310, 0.0));
+        assert_eq!(infinite.omega(0), (1.0, 0.0));
+        assert_eq!(infinite.omega(5), (0.0, 0.0));
+        assert_eq!(infinite.omega(16), (0.0, 0.0));
     }
 
     #[test]

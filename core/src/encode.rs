@@ -1,5 +1,6 @@
 //! Single positions: a whole row, or one column.
 
+use crate::angle::sin_cos_of;
 use crate::{Column, Columns, Element, Encoding, Error};
 
 impl Encoding {
@@ -33,25 +34,26 @@ impl Encoding {
         let scaled = self.scaled_position(position)?;
         // Written through the column map, by iterators alone: no index, so no bounds check
         // (the no_panic proof covers this function).
+        // The frequencies are walked in order (one exp per few pairs, see `angle`), zipped
+        // with the pairs.
+        let mut omegas = self.omegas();
         match self.layout().columns(out) {
             Columns::Interleaved(row) => {
                 let mut pairs = row.chunks_exact_mut(2);
-                let mut pair = 0;
-                for columns in &mut pairs {
-                    let (sin, cos) = self.sin_cos(scaled, pair);
+                for (columns, omega) in (&mut pairs).zip(&mut omegas) {
+                    let (sin, cos) = sin_cos_of(scaled, omega);
                     if let [s, c] = columns {
                         (*s, *c) = (T::from_f64(sin), T::from_f64(cos));
                     }
-                    pair += 1;
                 }
-                // The lone last sine of an odd row.
-                if let [lone] = pairs.into_remainder() {
-                    *lone = T::from_f64(self.sin_cos(scaled, pair).0);
+                // The lone last sine of an odd row, whose frequency is the next one.
+                if let ([lone], Some(omega)) = (pairs.into_remainder(), omegas.next()) {
+                    *lone = T::from_f64(sin_cos_of(scaled, omega).0);
                 }
             }
             Columns::Split { sin, cos, pad } => {
-                for (pair, (s, c)) in sin.iter_mut().zip(cos).enumerate() {
-                    let (sin, cos) = self.sin_cos(scaled, pair);
+                for ((s, c), omega) in sin.iter_mut().zip(cos).zip(omegas) {
+                    let (sin, cos) = sin_cos_of(scaled, omega);
                     (*s, *c) = (T::from_f64(sin), T::from_f64(cos));
                 }
                 pad.fill(T::from_f64(0.0));

@@ -1,5 +1,6 @@
 //! The rotation R(b): advancing an encoded row by an offset without re-encoding it.
 
+use crate::angle::sin_cos_of;
 use crate::{Columns, Element, Encoding, Error, Layout};
 
 impl Encoding {
@@ -38,23 +39,23 @@ impl Encoding {
         // Through the column map, by iterators alone (no bounds check: the no_panic proof
         // covers this function). Odd interleaved rows were refused above, so every pair has
         // its cosine; the zero column of an odd split row stays zero.
-        let turn = |pair: usize, s: &mut T, c: &mut T| {
-            let (sin_b, cos_b) = self.sin_cos(scaled, pair);
+        let turn = |omega: (f64, f64), s: &mut T, c: &mut T| {
+            let (sin_b, cos_b) = sin_cos_of(scaled, omega);
             let (sin_a, cos_a) = (s.to_f64(), c.to_f64());
             *s = T::from_f64(sin_a * cos_b + cos_a * sin_b);
             *c = T::from_f64(cos_a * cos_b - sin_a * sin_b);
         };
         match self.layout().columns(row) {
             Columns::Interleaved(row) => {
-                for (pair, columns) in row.chunks_exact_mut(2).enumerate() {
+                for (columns, omega) in row.chunks_exact_mut(2).zip(self.omegas()) {
                     if let [s, c] = columns {
-                        turn(pair, s, c);
+                        turn(omega, s, c);
                     }
                 }
             }
             Columns::Split { sin, cos, .. } => {
-                for (pair, (s, c)) in sin.iter_mut().zip(cos).enumerate() {
-                    turn(pair, s, c);
+                for ((s, c), omega) in sin.iter_mut().zip(cos).zip(self.omegas()) {
+                    turn(omega, s, c);
                 }
             }
         }

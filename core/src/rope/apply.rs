@@ -96,8 +96,9 @@ impl Rope<'_> {
         let Some((cos_half, sin_half)) = out.split_at_mut_checked(self.pairs()) else {
             return Ok(());
         };
-        for (pair, (c, s)) in cos_half.iter_mut().zip(sin_half.iter_mut()).enumerate() {
-            let (sin, cos) = sin_cos_of(scaled, self.omega(pair));
+        let halves = cos_half.iter_mut().zip(sin_half.iter_mut());
+        for ((c, s), omega) in halves.zip(self.omegas()) {
+            let (sin, cos) = sin_cos_of(scaled, omega);
             *c = T::from_f64(a * cos);
             *s = T::from_f64(a * sin);
         }
@@ -214,8 +215,8 @@ impl Rope<'_> {
     ) -> Result<(), Error> {
         let scaled = self.position(position)?;
         let a = self.attention;
-        for pair in 0..self.pairs() {
-            let (sin, cos) = sin_cos_of(scaled, self.omega(pair));
+        for (pair, omega) in self.omegas().take(self.pairs()).enumerate() {
+            let (sin, cos) = sin_cos_of(scaled, omega);
             let (cu, cv) = self.pairing.columns(self.rotary_dim, pair);
             for head in heads.chunks_exact_mut(self.head_dim.get()) {
                 let (Some(&u), Some(&v)) = (head.get(cu), head.get(cv)) else {

@@ -214,8 +214,8 @@ impl<'a> Rope<'a> {
                 actual: out.len(),
             });
         }
-        for (pair, w) in out.iter_mut().enumerate() {
-            *w = self.omega(pair).0;
+        for (w, omega) in out.iter_mut().zip(self.omegas()) {
+            *w = omega.0;
         }
         Ok(())
     }
@@ -223,6 +223,15 @@ impl<'a> Rope<'a> {
     /// `ω_pair` as a pair, for a pair the caller has checked.
     pub(crate) fn omega(&self, pair: usize) -> (f64, f64) {
         self.shape.apply(pair, self.frequencies.omega(pair))
+    }
+
+    /// `ω_0, ω_1, …` as pairs, the same bits as [`omega`](Rope::omega) of each: the default
+    /// frequencies walked in order (one exp per few pairs), each scaled by the shape.
+    pub(crate) fn omegas(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.frequencies
+            .iter()
+            .enumerate()
+            .map(|(pair, omega0)| self.shape.apply(pair, omega0))
     }
 
     fn check_pair(&self, pair: usize) -> Result<(), Error> {
