@@ -8,7 +8,10 @@ use std::path::PathBuf;
 fn copies_are_identical_to_the_shared_golden_files() {
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/golden");
     if !shared.is_dir() {
-        eprintln!("no {} beside the clone: nothing to compare", shared.display());
+        eprintln!(
+            "no {} beside the clone: nothing to compare",
+            shared.display()
+        );
         return;
     }
     for name in ["vectors.csv", "rope.csv"] {
