@@ -5,3 +5,4 @@
 
 pub mod bounds;
 pub mod golden;
+pub mod rope_backend;

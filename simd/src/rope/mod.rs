@@ -8,7 +8,7 @@
 
 pub(crate) mod sweep;
 
-use posenc_core::{Element, Error};
+use posenc_core::{Element, Error, Pairing, Rope};
 
 use crate::block::row_position;
 use sweep::{CacheOut, Target};
@@ -16,24 +16,6 @@ use sweep::{CacheOut, Target};
 /// Pairs the fast path covers (rotary_dim up to 512, every model's); wider configurations
 /// take the core's row for every token.
 pub(crate) const MAX_PAIRS: usize = 256;
-
-/// What the sweep needs of a validated RoPE configuration.
-pub(crate) trait Config {
-    /// n = rotary_dim / 2.
-    fn pairs(&self) -> usize;
-    /// The length of a vector, h ≥ 2n.
-    fn head_dim(&self) -> usize;
-    /// Whether pair i is `(x_{2i}, x_{2i+1})` rather than `(x_i, x_{i+n})`.
-    fn interleaved(&self) -> bool;
-    /// The attention factor a.
-    fn attention(&self) -> f64;
-    /// ω_i, as the core forms it.
-    fn omega(&self, pair: usize) -> f64;
-    /// `a·cos θ_i` and `a·sin θ_i` of every pair at `position`, as the core forms them.
-    fn exact_row(&self, position: f64, cos: &mut [f64], sin: &mut [f64]);
-    /// Whether `position` is one the core accepts.
-    fn check_position(&self, position: f64) -> Result<(), Error>;
-}
 
 /// One call's view of a configuration: its shape, ω'_i = ω_i·2/π (quarter turns) for the
 /// vector path, and the core for the rest.
@@ -44,11 +26,13 @@ pub(crate) struct Desc<'a> {
     pub(crate) interleaved: bool,
     pub(crate) attention: f64,
     /// ω_i·2/π for `i < pairs`, then zeros.
+    #[cfg_attr(feature = "scalar-math", allow(dead_code))]
     pub(crate) quarter: [f64; MAX_PAIRS],
     /// The largest ω_i: `|p|·max_omega` bounds every angle of a token.
+    #[cfg_attr(feature = "scalar-math", allow(dead_code))]
     pub(crate) max_omega: f64,
-    /// [`Config::exact_row`].
-    pub(crate) exact: &'a dyn Fn(f64, &mut [f64], &mut [f64]),
+    /// The configuration, for the coefficients the vector path does not make.
+    pub(crate) rope: &'a Rope<'a>,
 }
 
 impl core::fmt::Debug for Desc<'_> {
@@ -78,32 +62,31 @@ impl Desc<'_> {
     }
 }
 
-/// Runs `f` with the call's [`Desc`] of `config`.
-fn with_desc<C: Config, R>(config: &C, f: impl FnOnce(&Desc<'_>) -> R) -> R {
-    let exact = |p: f64, cos: &mut [f64], sin: &mut [f64]| config.exact_row(p, cos, sin);
-    let pairs = config.pairs();
+/// Runs `f` with the call's [`Desc`] of `rope`, or returns `None` where the configuration
+/// is wider than the buffers ([`MAX_PAIRS`]).
+fn with_desc<R>(rope: &Rope<'_>, f: impl FnOnce(&Desc<'_>) -> R) -> Option<R> {
+    let pairs = rope.pairs();
+    if pairs > MAX_PAIRS {
+        return None;
+    }
     let mut quarter = [0.0f64; MAX_PAIRS];
     let mut max_omega = 0.0f64;
-    if pairs <= MAX_PAIRS {
-        for (i, w) in quarter.iter_mut().enumerate().take(pairs) {
-            let omega = config.omega(i);
-            max_omega = max_omega.max(omega);
-            *w = omega * core::f64::consts::FRAC_2_PI;
-        }
-    } else {
-        // Wider than the buffers: every token through the core (`sweep::Portable`).
-        max_omega = f64::INFINITY;
+    for (i, w) in quarter.iter_mut().enumerate().take(pairs) {
+        // Every pair below `pairs` has a frequency.
+        let omega = rope.frequency(i).unwrap_or(0.0);
+        max_omega = max_omega.max(omega);
+        *w = omega * core::f64::consts::FRAC_2_PI;
     }
     let desc = Desc {
         pairs,
-        head_dim: config.head_dim(),
-        interleaved: config.interleaved(),
-        attention: config.attention(),
+        head_dim: rope.head_dim(),
+        interleaved: rope.pairing() == Pairing::Interleaved,
+        attention: rope.attention_factor(),
         quarter,
         max_omega,
-        exact: &exact,
+        rope,
     };
-    f(&desc)
+    Some(f(&desc))
 }
 
 /// How the query or key vectors of a block are laid out in memory.
@@ -148,28 +131,24 @@ impl Positions<'_> {
 }
 
 /// Checks the positions of `tokens` tokens (or of the listed ones), once, before any work.
-fn check_positions<C: Config>(
-    config: &C,
-    positions: Positions<'_>,
-    tokens: usize,
-) -> Result<(), Error> {
+fn check_positions(rope: &Rope<'_>, positions: Positions<'_>, tokens: usize) -> Result<(), Error> {
     match positions {
-        Positions::Each(list) => list.iter().try_for_each(|&p| config.check_position(p)),
+        Positions::Each(list) => list.iter().try_for_each(|&p| rope.check_position(p)),
         Positions::Consecutive { start, first } => {
-            config.check_position(start)?;
+            rope.check_position(start)?;
             if tokens == 0 {
                 return Ok(());
             }
-            let last = first
-                .checked_add(tokens as u64 - 1)
-                .ok_or(Error::PositionRangeOverflow {
-                    start,
-                    rows: tokens,
-                })?;
+            let last =
+                first
+                    .checked_add(tokens as u64 - 1)
+                    .ok_or(Error::PositionRangeOverflow {
+                        start,
+                        rows: tokens,
+                    })?;
             // |p·ω| is largest at one end of the block, so the two ends decide for every token.
             for k in [first, last] {
-                config
-                    .check_position(row_position(start, k))
+                rope.check_position(row_position(start, k))
                     .map_err(|e| match e {
                         Error::NonFinitePosition(_) => Error::PositionRangeOverflow {
                             start,
@@ -185,8 +164,8 @@ fn check_positions<C: Config>(
 
 /// The number of tokens of a block of `len` values in units of `unit` (one token's values),
 /// and checks its positions.
-fn check_tokens<C: Config>(
-    config: &C,
+fn check_tokens(
+    rope: &Rope<'_>,
     positions: Positions<'_>,
     unit: usize,
     len: usize,
@@ -221,23 +200,28 @@ fn check_tokens<C: Config>(
             len / unit
         }
     };
-    check_positions(config, positions, tokens)?;
+    check_positions(rope, positions, tokens)?;
     Ok(tokens)
 }
 
 /// `heads · head_dim`, or [`Error::SizeOverflow`].
-fn token_values<C: Config>(config: &C, heads: usize) -> Result<usize, Error> {
+fn token_values(rope: &Rope<'_>, heads: usize) -> Result<usize, Error> {
     heads
-        .checked_mul(config.head_dim())
+        .checked_mul(rope.head_dim())
         .ok_or(Error::SizeOverflow {
             rows: heads,
-            d_model: config.head_dim(),
+            d_model: rope.head_dim(),
         })
 }
 
-/// Checks a block `x` of `heads` heads in `layout`; returns its number of tokens.
-pub(crate) fn check_block<C: Config>(
-    config: &C,
+/// Checks a block of `len` values of `heads` heads in `layout` as [`rope_apply`] does before
+/// writing, and returns its number of tokens. Callers that split a block (the parallel crate)
+/// validate the whole call with it once, so they report exactly the sequential call's error.
+///
+/// # Errors
+/// As [`rope_apply`].
+pub fn check_rope_block(
+    rope: &Rope<'_>,
     layout: HeadLayout,
     heads: usize,
     positions: Positions<'_>,
@@ -245,36 +229,93 @@ pub(crate) fn check_block<C: Config>(
 ) -> Result<usize, Error> {
     // Both layouts hold `tokens · heads · head_dim` values.
     let _ = layout;
-    check_tokens(config, positions, token_values(config, heads)?, len)
+    check_tokens(rope, positions, token_values(rope, heads)?, len)
 }
 
-/// Applies RoPE in place to `x`, `heads` heads in `layout`.
-pub(crate) fn apply<C: Config, T: Element>(
-    config: &C,
+/// Applies RoPE in place to a block `x` of query or key vectors: `tokens × heads` vectors of
+/// `head_dim` values in `layout`, token `k` at the position `positions` gives it (for
+/// [`Positions::Consecutive`] the number of tokens is `x.len() / (heads · head_dim)`).
+///
+/// Every pair of the first `rotary_dim` dimensions turns by the angle of its token; the other
+/// dimensions are not touched. The angles are formed in `f64` (never in `f32`) and shared by
+/// all the heads of a token; each value is within the SPEC's backend bounds of the core's
+/// ([`Rope::apply`]): a rotated `f32` pair within `2^−22·a·(|u| + |v|)`, an `f64` pair within
+/// `2^−48·(1 + |θ|)·a·(|u| + |v|)`. Every value depends only on the configuration, its token's
+/// position and its own pair, so a block cut into pieces (with [`Positions::Consecutive`]'s
+/// `first`) gives the bits of one call.
+///
+/// ```
+/// use posenc_simd::{HeadLayout, Positions, RopePreset, rope_apply};
+///
+/// // Llama 2, queries [heads 4, tokens 3, head_dim 128] (Hugging Face's layout) at
+/// // positions 100 000 .. 100 003.
+/// let rope = RopePreset::Llama2.rope()?;
+/// let mut q = vec![0.25f32; 4 * 3 * 128];
+/// rope_apply(&rope, HeadLayout::HeadsTokens, 4, Positions::from_start(100_000.0), &mut q)?;
+/// // The same as the core, vector by vector, within the bound.
+/// let mut one = [0.25f32; 128];
+/// rope.apply(100_002.0, &mut one)?;
+/// let head_3_token_2 = &q[(3 * 3 + 2) * 128..][..128];
+/// for (fast, core) in head_3_token_2.iter().zip(&one) {
+///     assert!((fast - core).abs() <= 2f32.powi(-22) * 0.5);
+/// }
+/// # Ok::<(), posenc_simd::Error>(())
+/// ```
+///
+/// # Errors
+/// Checked once, before anything is written: [`Error::SizeOverflow`] when `heads · head_dim`
+/// (or the listed positions times it) overflows; [`Error::NotWholeRows`] when `x` is not a
+/// whole number of tokens, [`Error::BufferLength`] when it has not one token per listed
+/// position; [`Error::NonFinitePosition`] or [`Error::RopeAngleOverflow`] for a position
+/// (the first bad one of a list), [`Error::PositionRangeOverflow`] when consecutive positions
+/// pass `u64::MAX` tokens or overflow. On error `x` is untouched.
+pub fn rope_apply<T: Element>(
+    rope: &Rope<'_>,
     layout: HeadLayout,
     heads: usize,
     positions: Positions<'_>,
     x: &mut [T],
 ) -> Result<(), Error> {
-    let tokens = check_block(config, layout, heads, positions, x.len())?;
+    let tokens = check_rope_block(rope, layout, heads, positions, x.len())?;
     let target = match layout {
         HeadLayout::TokensHeads => Target::TokensHeads { x, heads },
         HeadLayout::HeadsTokens => Target::HeadsTokens { x, tokens },
     };
-    with_desc(config, |desc| backend::apply(desc, tokens, positions, target));
+    run_apply(rope, tokens, positions, target);
     Ok(())
 }
 
-/// Checks a `[heads][tokens, head_dim]` block given as one slice per head; returns its
-/// number of tokens.
-pub(crate) fn check_heads<C: Config, T>(
-    config: &C,
+/// Rotates a checked target.
+fn run_apply<T: Element>(
+    rope: &Rope<'_>,
+    tokens: usize,
+    positions: Positions<'_>,
+    target: Target<'_, '_, T>,
+) {
+    let mut target = Some(target);
+    let done = with_desc(rope, |desc| {
+        if let Some(target) = target.take() {
+            backend::apply(desc, tokens, positions, target);
+        }
+    });
+    if let (None, Some(target)) = (done, target) {
+        sweep::wide_apply(rope, tokens, |k| positions.at(k), target);
+    }
+}
+
+/// Checks a block given as one `[tokens, head_dim]` slice per head as [`rope_apply_heads`]
+/// does before writing; returns its number of tokens.
+///
+/// # Errors
+/// As [`rope_apply_heads`].
+pub fn check_rope_heads<T>(
+    rope: &Rope<'_>,
     positions: Positions<'_>,
     heads: &[&mut [T]],
 ) -> Result<usize, Error> {
-    let hd = config.head_dim();
+    let hd = rope.head_dim();
     let first = heads.first().map_or(0, |h| h.len());
-    let tokens = check_tokens(config, positions, hd, first)?;
+    let tokens = check_tokens(rope, positions, hd, first)?;
     for head in heads {
         if head.len() != first {
             return Err(Error::BufferLength {
@@ -286,16 +327,22 @@ pub(crate) fn check_heads<C: Config, T>(
     Ok(tokens)
 }
 
-/// Applies RoPE in place to the tokens of every head slice of `heads`.
-pub(crate) fn apply_heads<C: Config, T: Element>(
-    config: &C,
+/// Applies RoPE in place to a `[heads, tokens, head_dim]` block given as one
+/// `[tokens, head_dim]` slice per head (a range of tokens of every head of a larger block,
+/// as the parallel crate hands them out). The same values as [`rope_apply`] with
+/// [`HeadLayout::HeadsTokens`] on the heads put together.
+///
+/// # Errors
+/// As [`rope_apply`], with [`Error::NotWholeRows`] or [`Error::BufferLength`] about the first
+/// head, and [`Error::BufferLength`] for a later head whose length differs from the first's.
+/// On error nothing is written.
+pub fn rope_apply_heads<T: Element>(
+    rope: &Rope<'_>,
     positions: Positions<'_>,
     heads: &mut [&mut [T]],
 ) -> Result<(), Error> {
-    let tokens = check_heads(config, positions, heads)?;
-    with_desc(config, |desc| {
-        backend::apply(desc, tokens, positions, Target::Heads(heads));
-    });
+    let tokens = check_rope_heads(rope, positions, heads)?;
+    run_apply(rope, tokens, positions, Target::Heads(heads));
     Ok(())
 }
 
@@ -323,16 +370,20 @@ impl CacheLayout {
     }
 }
 
-/// Checks cache tables `first` and `second` in `layout`; returns the number of positions.
-pub(crate) fn check_cache<C: Config>(
-    config: &C,
+/// Checks cache tables of `first` and `second` values in `layout` as [`rope_cache`] does
+/// before writing; returns the number of positions.
+///
+/// # Errors
+/// As [`rope_cache`].
+pub fn check_rope_cache(
+    rope: &Rope<'_>,
     layout: CacheLayout,
     positions: Positions<'_>,
     first: usize,
     second: usize,
 ) -> Result<usize, Error> {
-    let (unit, second_unit) = layout.row_values(config.pairs());
-    let tokens = check_tokens(config, positions, unit, first)?;
+    let (unit, second_unit) = layout.row_values(rope.pairs());
+    let tokens = check_tokens(rope, positions, unit, first)?;
     let expected = tokens * second_unit; // at most `first` values: no overflow
     if second != expected {
         return Err(Error::BufferLength {
@@ -343,15 +394,41 @@ pub(crate) fn check_cache<C: Config>(
     Ok(tokens)
 }
 
-/// Writes cache tables in `layout` (`second` is empty for [`CacheLayout::Vllm`]).
-pub(crate) fn cache<C: Config, T: Element>(
-    config: &C,
+/// Writes RoPE's cache tables for a block of positions in `layout`: `first` (and `second`,
+/// empty for [`CacheLayout::Vllm`]) get one row per token, token `k` at the position
+/// `positions` gives it (for [`Positions::Consecutive`] as many as `first` holds).
+///
+/// Values are `a·cos θ_i` and `a·sin θ_i` rounded once, within `2^−23·max(1, a)` in `f32` and
+/// `2^−48·(1 + |θ|)·max(1, a)` in `f64`; they are exactly the coefficients [`rope_apply`]
+/// rotates with.
+///
+/// ```
+/// use posenc_simd::{CacheLayout, Positions, RopePreset, rope_cache};
+///
+/// // vLLM's cos_sin_cache for Llama 3.1, positions 0 .. 4096: [4096, 128].
+/// let rope = RopePreset::Llama31.rope()?;
+/// let mut cache = vec![0.0f32; 4096 * 128];
+/// rope_cache(&rope, CacheLayout::Vllm, Positions::from_start(0.0), &mut cache, &mut [])?;
+/// let mut row = [0.0f32; 128];
+/// rope.cache_row(4095.0, &mut row)?;
+/// for (fast, core) in cache[4095 * 128..].iter().zip(&row) {
+///     assert!((fast - core).abs() <= 2f32.powi(-23));
+/// }
+/// # Ok::<(), posenc_simd::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`rope_apply`] for the positions and for `first` in rows of `rotary_dim` values
+/// (`rotary_dim / 2` for candle's); [`Error::BufferLength`] when `second` has not the rows
+/// of `first`. On error nothing is written.
+pub fn rope_cache<T: Element>(
+    rope: &Rope<'_>,
     layout: CacheLayout,
     positions: Positions<'_>,
     first: &mut [T],
     second: &mut [T],
 ) -> Result<(), Error> {
-    let tokens = check_cache(config, layout, positions, first.len(), second.len())?;
+    let tokens = check_rope_cache(rope, layout, positions, first.len(), second.len())?;
     let out = match layout {
         CacheLayout::Vllm => CacheOut::Vllm(first),
         CacheLayout::Candle => CacheOut::Candle {
@@ -363,15 +440,27 @@ pub(crate) fn cache<C: Config, T: Element>(
             sin: second,
         },
     };
-    with_desc(config, |desc| backend::cache(desc, tokens, positions, out));
+    // Moved into the closure, or back out for the wide path.
+    let mut out = Some(out);
+    let done = with_desc(rope, |desc| {
+        if let Some(out) = out.take() {
+            backend::cache(desc, tokens, positions, out);
+        }
+    });
+    if let (None, Some(out)) = (done, out) {
+        sweep::wide_cache(rope, tokens, |k| positions.at(k), out);
+    }
     Ok(())
 }
 
 /// The lanes a call runs on: the vector path's, or one lane with every coefficient from the
 /// core (the `scalar-math` feature, and [`portable`]).
 mod backend {
+    #[cfg(not(feature = "scalar-math"))]
     use super::sweep::{CacheOut, Target};
+    #[cfg(not(feature = "scalar-math"))]
     use super::{Desc, Positions};
+    #[cfg(not(feature = "scalar-math"))]
     use posenc_core::Element;
 
     #[cfg(not(feature = "scalar-math"))]
@@ -401,6 +490,7 @@ mod backend {
 }
 
 /// Every coefficient from the core, rotated one lane at a time.
+#[cfg_attr(not(feature = "scalar-math"), allow(dead_code))]
 pub(crate) mod portable {
     use super::sweep::{self, CacheOut, One, Portable, Target};
     use super::{Desc, Positions};

@@ -17,7 +17,7 @@
 //! angle's share: about 0.8 of the backend bound `2^−22·a·(|u| + |v|)` (unfused lanes round
 //! `u·C` too, and stay below 1.0).
 
-use posenc_core::{Element, RowMut};
+use posenc_core::{Element, Rope, RowMut};
 
 use super::{Desc, MAX_PAIRS};
 
@@ -47,6 +47,7 @@ pub(crate) trait Rot: Copy {
 /// The two data types, `f32` and `f64`, as the sweep needs them.
 pub(crate) trait Coeff: Copy + Default + 'static {
     /// Whether the short polynomials are enough (`f32` output).
+    #[cfg_attr(feature = "scalar-math", allow(dead_code))]
     const SHORT: bool;
     fn from_f64(x: f64) -> Self;
     /// The slice as this type, where it is of this type (always, by the caller's dispatch).
@@ -90,6 +91,7 @@ fn concrete<T: Element, E: Coeff>(x: &mut [T]) -> &mut [E] {
 }
 
 /// One lane, for the portable path: the sweep is the same, the lanes scalars.
+#[cfg_attr(not(feature = "scalar-math"), allow(dead_code))]
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct One<E>(pub(crate) E);
 
@@ -185,7 +187,9 @@ fn sweep<R: Rot, T: Element>(
 ) {
     let (hd, stride) = (desc.head_dim, desc.stride());
     let head_part = |head: &mut [T]| {
-        let part = head.get_mut(first * hd..(first + count) * hd).unwrap_or_default();
+        let part = head
+            .get_mut(first * hd..(first + count) * hd)
+            .unwrap_or_default();
         let rows = concrete::<T, R::Elem>(part).chunks_exact_mut(hd);
         for (row, coeffs) in rows.zip(buffer.chunks_exact(stride)) {
             rotate::<R>(desc, row, coeffs);
@@ -194,6 +198,9 @@ fn sweep<R: Rot, T: Element>(
     match target {
         Target::TokensHeads { x, heads } => {
             let unit = *heads * hd;
+            if unit == 0 {
+                return;
+            }
             let tokens = x.chunks_exact_mut(unit).skip(first).take(count);
             for (token, coeffs) in tokens.zip(buffer.chunks_exact(stride)) {
                 for row in concrete::<T, R::Elem>(token).chunks_exact_mut(hd) {
@@ -202,13 +209,14 @@ fn sweep<R: Rot, T: Element>(
             }
         }
         Target::HeadsTokens { x, tokens } => {
-            let mut head_part = head_part;
+            if *tokens == 0 {
+                return;
+            }
             for head in x.chunks_exact_mut(*tokens * hd) {
                 head_part(head);
             }
         }
         Target::Heads(heads) => {
-            let mut head_part = head_part;
             for head in heads.iter_mut() {
                 head_part(head);
             }
@@ -323,24 +331,103 @@ pub(crate) struct Portable;
 
 impl<E: Coeff> Angles<E> for Portable {
     fn token(&self, desc: &Desc<'_>, position: f64, out: &mut [E]) {
-        let (n, padded) = (desc.pairs, desc.padded_pairs());
-        let mut cos = [0.0f64; MAX_PAIRS];
-        let mut sin = [0.0f64; MAX_PAIRS];
-        (desc.exact)(position, &mut cos[..n], &mut sin[..n]);
         let (c_out, s_out) = out.split_at_mut(out.len() / 2);
-        if desc.interleaved {
-            let pairs = c_out.chunks_exact_mut(2).zip(s_out.chunks_exact_mut(2));
-            for ((c_out, s_out), (&c, &s)) in pairs.zip(cos.iter().zip(&sin)).take(padded) {
-                c_out.fill(E::from_f64(c));
-                s_out[0] = E::from_f64(-s);
-                s_out[1] = E::from_f64(s);
+        for pair in 0..desc.pairs {
+            let (c, s) = exact(desc.rope, pair, position);
+            if desc.interleaved {
+                if let (Some(c_out), Some(s_out)) = (
+                    c_out.get_mut(2 * pair..2 * pair + 2),
+                    s_out.get_mut(2 * pair..2 * pair + 2),
+                ) {
+                    c_out.fill(E::from_f64(c));
+                    s_out[0] = E::from_f64(-s);
+                    s_out[1] = E::from_f64(s);
+                }
+            } else if let (Some(c_out), Some(s_out)) = (c_out.get_mut(pair), s_out.get_mut(pair)) {
+                *c_out = E::from_f64(c);
+                *s_out = E::from_f64(s);
             }
-        } else {
-            for (o, &c) in c_out.iter_mut().zip(&cos) {
-                *o = E::from_f64(c);
+        }
+    }
+}
+
+/// `(a·cos θ_pair, a·sin θ_pair)` in `f64`, as the core forms them (its cache values before
+/// their rounding), for a position and pair already checked.
+#[inline]
+fn exact(rope: &Rope<'_>, pair: usize, position: f64) -> (f64, f64) {
+    let (sin, cos) = rope.sin_cos(pair, position).unwrap_or((0.0, 0.0));
+    let a = rope.attention_factor();
+    (a * cos, a * sin)
+}
+
+/// Configurations wider than the buffers ([`MAX_PAIRS`]): every vector through the core.
+pub(crate) fn wide_apply<T: Element>(
+    rope: &Rope<'_>,
+    tokens: usize,
+    position: impl Fn(usize) -> f64,
+    target: Target<'_, '_, T>,
+) {
+    let hd = rope.head_dim();
+    // Validated by the caller: the core cannot fail here.
+    let head = |head: &mut [T]| {
+        for (k, row) in head.chunks_exact_mut(hd).enumerate().take(tokens) {
+            let _ = rope.apply(position(k), row);
+        }
+    };
+    match target {
+        Target::TokensHeads { x, heads } if heads > 0 => {
+            for (k, token) in x.chunks_exact_mut(heads * hd).enumerate().take(tokens) {
+                let _ = rope.apply_heads(position(k), token);
             }
-            for (o, &s) in s_out.iter_mut().zip(&sin) {
-                *o = E::from_f64(s);
+        }
+        Target::TokensHeads { .. } => {}
+        Target::HeadsTokens { x, tokens } if tokens > 0 => {
+            x.chunks_exact_mut(tokens * hd).for_each(head);
+        }
+        Target::HeadsTokens { .. } => {}
+        Target::Heads(heads) => heads.iter_mut().for_each(|h| head(h)),
+    }
+}
+
+/// Cache tables of configurations wider than the buffers, value by value from the core.
+pub(crate) fn wide_cache<T: Element>(
+    rope: &Rope<'_>,
+    tokens: usize,
+    position: impl Fn(usize) -> f64,
+    out: CacheOut<'_, T>,
+) {
+    let n = rope.pairs();
+    let position = &position;
+    let values = |k: usize| (0..n).map(move |i| exact(rope, i, position(k)));
+    let put = |row: &mut [T], values: &mut dyn Iterator<Item = (f64, f64)>, sin: bool| {
+        for (o, (c, s)) in row.iter_mut().zip(values) {
+            *o = T::from_f64(if sin { s } else { c });
+        }
+    };
+    match out {
+        CacheOut::Vllm(out) => {
+            for (k, row) in out.chunks_exact_mut(2 * n).enumerate().take(tokens) {
+                let (c, s) = row.split_at_mut(n);
+                put(c, &mut values(k), false);
+                put(s, &mut values(k), true);
+            }
+        }
+        CacheOut::Candle { cos, sin } => {
+            let rows = cos.chunks_exact_mut(n).zip(sin.chunks_exact_mut(n));
+            for (k, (c, s)) in rows.enumerate().take(tokens) {
+                put(c, &mut values(k), false);
+                put(s, &mut values(k), true);
+            }
+        }
+        CacheOut::HuggingFace { cos, sin } => {
+            let rows = cos.chunks_exact_mut(2 * n).zip(sin.chunks_exact_mut(2 * n));
+            for (k, (c, s)) in rows.enumerate().take(tokens) {
+                for half in c.chunks_exact_mut(n) {
+                    put(half, &mut values(k), false);
+                }
+                for half in s.chunks_exact_mut(n) {
+                    put(half, &mut values(k), true);
+                }
             }
         }
     }
@@ -376,17 +463,17 @@ pub(crate) fn cache<E: Coeff, T: Element>(
     let (n, padded) = (half.pairs, half.padded_pairs());
     let mut buffer = [E::default(); 2 * MAX_PAIRS];
     let coefficients = buffer.get_mut(..2 * padded).unwrap_or_default();
-    let mut each = |write: &mut dyn FnMut(usize, &[E], &[E])| {
+    let mut each = |write: &mut dyn FnMut(&[E], &[E])| {
         for k in 0..tokens {
             angles.token(&half, position(k), coefficients);
             let (c, s) = coefficients.split_at(padded);
-            write(k, &c[..n], &s[..n]);
+            write(&c[..n], &s[..n]);
         }
     };
     match out {
         CacheOut::Vllm(out) => {
             let mut rows = concrete::<T, E>(out).chunks_exact_mut(2 * n);
-            each(&mut |_, c, s| {
+            each(&mut |c, s| {
                 if let Some(row) = rows.next() {
                     let (row_c, row_s) = row.split_at_mut(n);
                     row_c.copy_from_slice(c);
@@ -398,7 +485,7 @@ pub(crate) fn cache<E: Coeff, T: Element>(
             let mut rows = concrete::<T, E>(cos)
                 .chunks_exact_mut(n)
                 .zip(concrete::<T, E>(sin).chunks_exact_mut(n));
-            each(&mut |_, c, s| {
+            each(&mut |c, s| {
                 if let Some((row_c, row_s)) = rows.next() {
                     row_c.copy_from_slice(c);
                     row_s.copy_from_slice(s);
@@ -409,7 +496,7 @@ pub(crate) fn cache<E: Coeff, T: Element>(
             let mut rows = concrete::<T, E>(cos)
                 .chunks_exact_mut(2 * n)
                 .zip(concrete::<T, E>(sin).chunks_exact_mut(2 * n));
-            each(&mut |_, c, s| {
+            each(&mut |c, s| {
                 if let Some((row_c, row_s)) = rows.next() {
                     for half in row_c.chunks_exact_mut(n) {
                         half.copy_from_slice(c);

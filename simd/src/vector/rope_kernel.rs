@@ -65,7 +65,8 @@ struct Vector<L>(PhantomData<L>);
 impl<L: RopeLanes, E: Put<L>> Angles<E> for Vector<L> {
     #[inline(always)]
     fn token(&self, desc: &Desc<'_>, position: f64, out: &mut [E]) {
-        if !(position.abs() * desc.max_omega <= MAX_ANGLE) {
+        let reach = position.abs() * desc.max_omega;
+        if reach.is_nan() || reach > MAX_ANGLE {
             sweep::Portable.token(desc, position, out);
             return;
         }
