@@ -556,3 +556,163 @@ proptest! {
         check_cache::<f64>(&rope, &positions, &w);
     }
 }
+
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+}
+
+/// Relation 11's second half: posenc-parallel's batches and caches are the sequential
+/// posenc-simd calls' bits on pools of 1, 2, 3 and 7 threads.
+#[test]
+fn parallel_is_sequential_simd_bit_for_bit_on_any_pool() {
+    use posenc_parallel::BatchPositions;
+    // (configuration, tokens per sequence, cache positions): every call cut into several
+    // tasks; the configuration wider than posenc-simd's buffers goes through the core, which
+    // is slow in a debug build, so it gets fewer.
+    let configs = [
+        (RopePreset::Llama2.rope().unwrap(), 300, 5000),
+        (RopePreset::GptJ6B.rope().unwrap(), 300, 5000),
+        (RopePreset::GptNeoX20B.rope().unwrap(), 300, 5000),
+        (Rope::builder(1024).build().unwrap(), 40, 600),
+    ];
+    for (rope, tokens, positions) in configs {
+        let (batch, heads, hd) = (3, 4, rope.head_dim());
+        let sequence = heads * tokens * hd;
+        let x0 = data::<f32>(batch * sequence, 5);
+        let starts = [0.0, 4096.5, 1e6];
+        let listed: Vec<f64> = (0..batch * tokens)
+            .map(|i| (i * 37 % 1000) as f64 * 101.25)
+            .collect();
+        for layout in [HeadLayout::TokensHeads, HeadLayout::HeadsTokens] {
+            let mut by_start = x0.clone();
+            let mut by_list = x0.clone();
+            for b in 0..batch {
+                let xb = b * sequence..(b + 1) * sequence;
+                rope_apply(
+                    &rope,
+                    layout,
+                    heads,
+                    Positions::from_start(starts[b]),
+                    &mut by_start[xb.clone()],
+                )
+                .unwrap();
+                let each = Positions::Each(&listed[b * tokens..(b + 1) * tokens]);
+                rope_apply(&rope, layout, heads, each, &mut by_list[xb]).unwrap();
+            }
+            for threads in [1, 2, 3, 7] {
+                let pool = pool(threads);
+                let mut x = x0.clone();
+                pool.install(|| {
+                    posenc_parallel::rope_apply_batch(
+                        &rope,
+                        layout,
+                        heads,
+                        tokens,
+                        BatchPositions::Starts(&starts),
+                        &mut x,
+                    )
+                })
+                .unwrap();
+                assert!(x == by_start, "{layout:?} starts, {threads} threads");
+                let mut x = x0.clone();
+                pool.install(|| {
+                    posenc_parallel::rope_apply_batch(
+                        &rope,
+                        layout,
+                        heads,
+                        tokens,
+                        BatchPositions::Each(&listed),
+                        &mut x,
+                    )
+                })
+                .unwrap();
+                assert!(x == by_list, "{layout:?} listed, {threads} threads");
+            }
+        }
+        let (n, r) = (rope.pairs(), rope.rotary_dim());
+        for (layout, first_len, second_len) in [
+            (CacheLayout::Vllm, r, 0),
+            (CacheLayout::Candle, n, n),
+            (CacheLayout::HuggingFace, r, r),
+        ] {
+            let given = Positions::Consecutive {
+                start: 0.5,
+                first: 7,
+            };
+            let mut want = (
+                vec![0.0f32; positions * first_len],
+                vec![0.0f32; positions * second_len],
+            );
+            rope_cache(&rope, layout, given, &mut want.0, &mut want.1).unwrap();
+            for threads in [1, 2, 3, 7] {
+                let mut got = (
+                    vec![0.0f32; positions * first_len],
+                    vec![0.0f32; positions * second_len],
+                );
+                pool(threads)
+                    .install(|| {
+                        posenc_parallel::rope_cache(&rope, layout, given, &mut got.0, &mut got.1)
+                    })
+                    .unwrap();
+                assert!(got == want, "{layout:?} cache, {threads} threads");
+            }
+        }
+    }
+}
+
+/// An invalid batch is the error of the first bad part and writes nothing.
+#[test]
+fn invalid_batches_write_nothing() {
+    use posenc_parallel::BatchPositions;
+    let rope = RopePreset::Llama2.rope().unwrap();
+    let x0 = data::<f32>(2 * 3 * 4 * 128, 9);
+    let call = |tokens: usize, positions: BatchPositions<'_>| {
+        let mut x = x0.clone();
+        let result = posenc_parallel::rope_apply_batch(
+            &rope,
+            HeadLayout::HeadsTokens,
+            4,
+            tokens,
+            positions,
+            &mut x,
+        );
+        assert!(x == x0, "written: {result:?}");
+        result
+    };
+    assert_eq!(
+        call(3, BatchPositions::Starts(&[0.0])),
+        Err(Error::BufferLength {
+            expected: 2,
+            actual: 1
+        })
+    );
+    assert_eq!(
+        call(5, BatchPositions::Starts(&[0.0, 1.0])),
+        Err(Error::NotWholeRows {
+            len: 3072,
+            d_model: 2560
+        })
+    );
+    assert_eq!(
+        call(3, BatchPositions::Each(&[0.0; 5])),
+        Err(Error::BufferLength {
+            expected: 6,
+            actual: 5
+        })
+    );
+    assert_eq!(
+        call(
+            3,
+            BatchPositions::Each(&[0.0, 1.0, 2.0, 3.0, f64::NAN, 5.0])
+        )
+        .map_err(|e| matches!(e, Error::NonFinitePosition(_))),
+        Err(true)
+    );
+    assert_eq!(
+        call(3, BatchPositions::Starts(&[0.0, f64::INFINITY])),
+        Err(Error::NonFinitePosition(f64::INFINITY))
+    );
+}
