@@ -130,6 +130,19 @@ impl Rope<'_> {
     /// `[heads, head_dim]` row-major (any number of heads, 0 included); all heads share one
     /// set of angles, formed once.
     ///
+    /// ```
+    /// use posenc_core::RopePreset;
+    ///
+    /// let rope = RopePreset::GptJ6B.rope()?; // head_dim 256, rotary 64, interleaved
+    /// let mut token = vec![0.125f32; 16 * 256]; // 16 heads
+    /// rope.apply_heads(4096.0, &mut token)?;
+    /// let mut one = vec![0.125f32; 256];
+    /// rope.apply(4096.0, &mut one)?;
+    /// assert!(token.chunks(256).all(|head| head == one.as_slice()));
+    /// assert!(rope.apply_heads(4096.0, &mut token[..300]).is_err());
+    /// # Ok::<(), posenc_core::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::NotWholeHeads`] when the length is not a multiple of `head_dim`,
     /// [`Error::NonFinitePosition`], [`Error::RopeAngleOverflow`]. On error nothing is written.

@@ -192,6 +192,34 @@ impl<'a> Rope<'a> {
         Ok(self.omega(pair))
     }
 
+    /// Writes `ω_i` of every pair, rounded to `f64`, into `out` (`pairs()` values).
+    ///
+    /// ```
+    /// use posenc_core::{Rope, Scaling};
+    ///
+    /// let rope = Rope::builder(8).scaling(Scaling::Linear { factor: 2.0 }).build()?;
+    /// let mut omega = [0.0; 4];
+    /// rope.frequencies(&mut omega)?;
+    /// assert_eq!(omega[0], 0.5);
+    /// assert!((omega[2] - 0.005).abs() < 1e-18); // 10000^(-2/4) / 2
+    /// # Ok::<(), posenc_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::BufferLength`] when `out.len() != pairs()`; `out` is then untouched.
+    pub fn frequencies(&self, out: &mut [f64]) -> Result<(), Error> {
+        if out.len() != self.pairs() {
+            return Err(Error::BufferLength {
+                expected: self.pairs(),
+                actual: out.len(),
+            });
+        }
+        for (pair, w) in out.iter_mut().enumerate() {
+            *w = self.omega(pair).0;
+        }
+        Ok(())
+    }
+
     /// `ω_pair` as a pair, for a pair the caller has checked.
     pub(crate) fn omega(&self, pair: usize) -> (f64, f64) {
         self.shape.apply(pair, self.frequencies.omega(pair))
