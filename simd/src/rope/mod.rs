@@ -71,12 +71,13 @@ impl<'a> Desc<'a> {
             return None;
         }
         let mut quarter = [0.0f64; MAX_PAIRS];
+        let omega = quarter.get_mut(..pairs).unwrap_or_default();
+        // `omega` has exactly one value per pair: the core cannot fail here.
+        let _ = rope.frequencies(omega);
         let mut max_omega = 0.0f64;
-        for (i, w) in quarter.iter_mut().enumerate().take(pairs) {
-            // Every pair below `pairs` has a frequency.
-            let omega = rope.frequency(i).unwrap_or(0.0);
-            max_omega = max_omega.max(omega);
-            *w = omega * core::f64::consts::FRAC_2_PI;
+        for w in omega {
+            max_omega = max_omega.max(*w);
+            *w *= core::f64::consts::FRAC_2_PI;
         }
         Some(Desc {
             pairs,
