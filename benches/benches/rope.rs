@@ -119,6 +119,36 @@ fn rope_apply_4096x32x128_f32_1t(c: &mut Criterion) {
     group.bench_function("naive", |b| {
         b.iter(|| naive_rope(&inv_freq, black_box(0), HEADS, black_box(&mut x)));
     });
+    #[cfg(feature = "candle")]
+    {
+        use posenc_benches::candle::Candle;
+        let candle = Candle::new(&before, HEADS, TOKENS, HEAD_DIM, 10_000.0);
+        // candle's rope is within the f32 recipe's error of posenc's (its angles are f32):
+        // checked loosely, so that a wrong baseline is not timed.
+        let rotated = Candle::values(&candle.rope());
+        let mut ours = before.clone();
+        rope_apply(
+            &rope,
+            HeadLayout::HeadsTokens,
+            HEADS,
+            Positions::from_start(0.0),
+            &mut ours,
+        )
+        .unwrap();
+        let worst = rotated
+            .iter()
+            .zip(&ours)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(
+            worst < 1e-2,
+            "candle's rope differs from posenc's by {worst}"
+        );
+        let one = pool(1);
+        group.bench_function("candle", |b| {
+            b.iter(|| one.install(|| black_box(candle.rope())))
+        });
+    }
     group.finish();
 }
 
