@@ -65,7 +65,7 @@ impl Desc<'_> {
 impl<'a> Desc<'a> {
     /// The description of `rope`, or `None` where the configuration is wider than the
     /// buffers ([`MAX_PAIRS`]).
-    fn new(rope: &'a Rope<'a>) -> Option<Desc<'a>> {
+    pub(crate) fn new(rope: &'a Rope<'a>) -> Option<Desc<'a>> {
         let pairs = rope.pairs();
         if pairs > MAX_PAIRS {
             return None;
