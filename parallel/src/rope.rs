@@ -24,10 +24,16 @@ pub enum BatchPositions<'a> {
     Each(&'a [f64]),
 }
 
-/// Tokens per task: about [`CHUNK_BYTES`] of vectors, so that a rayon job and posenc-simd's
-/// per-call setup (ω of every pair) are a small fraction of it.
-fn tokens_per_task<T>(token_values: usize) -> usize {
-    (CHUNK_BYTES / token_values.saturating_mul(size_of::<T>()).max(1)).max(1)
+/// Bytes of query or key vectors per task: posenc-simd sweeps a `[heads, tokens, head_dim]`
+/// block in tiles of up to 128 tokens (Llama 2's shape), each a contiguous run of every head,
+/// so a task of fewer tokens would cut its runs short; 2 MiB still makes 32 tasks of a
+/// `[32, 4096, 128]` `f32` block.
+const APPLY_TASK_BYTES: usize = 2 << 20;
+
+/// Tokens per task: about `bytes` of `token_values` values each (at least one), so that a
+/// rayon job and posenc-simd's per-call setup are a small fraction of it.
+fn tokens_per_task<T>(bytes: usize, token_values: usize) -> usize {
+    (bytes / token_values.saturating_mul(size_of::<T>()).max(1)).max(1)
 }
 
 /// Checks a batch once, before any thread starts; returns the values of one sequence.
@@ -157,7 +163,7 @@ pub fn rope_apply_batch<T: Element>(
         return Ok(());
     }
     let hd = rope.head_dim();
-    let per_task = tokens_per_task::<T>(heads * hd);
+    let per_task = tokens_per_task::<T>(APPLY_TASK_BYTES, heads * hd);
     // The frequencies once for every task.
     let prepared = PreparedRope::new(rope);
     x.par_chunks_mut(sequence)
@@ -222,7 +228,7 @@ pub fn rope_cache<T: Element>(
         return Ok(());
     }
     let (unit, second_unit) = (first.len() / tokens, second.len() / tokens);
-    let per_task = tokens_per_task::<T>(unit + second_unit);
+    let per_task = tokens_per_task::<T>(CHUNK_BYTES, unit + second_unit);
     let prepared = PreparedRope::new(rope);
     let task = |c: usize, first_part: &mut [T], second_part: &mut [T]| {
         let (at, count) = (c * per_task, first_part.len() / unit);

@@ -569,17 +569,19 @@ fn pool(threads: usize) -> rayon::ThreadPool {
 #[test]
 fn parallel_is_sequential_simd_bit_for_bit_on_any_pool() {
     use posenc_parallel::BatchPositions;
-    // (configuration, tokens per sequence, cache positions): every call cut into several
-    // tasks; the configuration wider than posenc-simd's buffers goes through the core, which
-    // is slow in a debug build, so it gets fewer.
+    // (configuration, heads, tokens per sequence, cache positions): every call of the presets
+    // cut into several tasks in both layouts (posenc-parallel's tasks are about 2 MiB of
+    // vectors, or 256 KiB of cache tables); the configuration wider than
+    // posenc-simd's buffers goes through the core, which is slow in a debug build, so it gets
+    // a small batch (one task) and a cache of several tasks.
     let configs = [
-        (RopePreset::Llama2.rope().unwrap(), 300, 5000),
-        (RopePreset::GptJ6B.rope().unwrap(), 300, 5000),
-        (RopePreset::GptNeoX20B.rope().unwrap(), 300, 5000),
-        (Rope::builder(1024).build().unwrap(), 40, 600),
+        (RopePreset::Llama2.rope().unwrap(), 32, 300, 5000),
+        (RopePreset::GptJ6B.rope().unwrap(), 32, 300, 5000),
+        (RopePreset::GptNeoX20B.rope().unwrap(), 32, 300, 5000),
+        (Rope::builder(1024).build().unwrap(), 1, 4, 600),
     ];
-    for (rope, tokens, positions) in configs {
-        let (batch, heads, hd) = (3, 4, rope.head_dim());
+    for (rope, heads, tokens, positions) in configs {
+        let (batch, hd) = (3, rope.head_dim());
         let sequence = heads * tokens * hd;
         let x0 = data::<f32>(batch * sequence, 5);
         let starts = [0.0, 4096.5, 1e6];
