@@ -42,7 +42,7 @@ impl Rope<'_> {
     }
 
     /// The angle `θ_pair = p·ω_pair` as an unevaluated pair `hi + lo`: the double-double
-    /// product of `p` and [`frequency_parts`](Rope::frequency_parts), about 2^−100 relative
+    /// product of `p` and [`frequency_parts`](Rope::frequency_parts), about 2^−95 relative
     /// below `|θ| = 2^40`.
     ///
     /// # Errors
@@ -106,7 +106,8 @@ impl Rope<'_> {
 
     /// Applies RoPE at `position` to one head vector `x` (`head_dim` values) in place: pair i
     /// becomes `a·(u·cos θ_i − v·sin θ_i)`, `a·(v·cos θ_i + u·sin θ_i)`, computed in `f64`
-    /// and rounded once; dimensions `rotary_dim..head_dim` are not touched.
+    /// and rounded once; dimensions `rotary_dim..head_dim` are not touched. (An attention factor
+    /// near the type's largest value can overflow results to ±∞; never to NaN.)
     ///
     /// ```
     /// use posenc_core::Rope;

@@ -123,7 +123,7 @@ impl<'a> Rope<'a> {
     }
 
     /// The base the default frequencies use: θ, or `θ·X^(r/(r−2))` for `ntk` / `dynamic`
-    /// (rounded; the frequencies use its logarithm to about 2^−100).
+    /// (rounded; the frequencies use its logarithm to about 2^−95).
     #[must_use]
     pub fn effective_theta(&self) -> f64 {
         libm::exp(self.ln_base)
@@ -164,7 +164,7 @@ impl<'a> Rope<'a> {
         Ok(self.pairing.columns(self.rotary_dim, pair))
     }
 
-    /// The frequency `ω_pair`, rounded to `f64` (correctly rounded but for about 2^−100).
+    /// The frequency `ω_pair`, rounded to `f64` (correctly rounded but for about 2^−95).
     ///
     /// ```
     /// use posenc_core::Rope;
