@@ -62,6 +62,7 @@ mod alloc;
 mod check;
 mod chunk;
 mod pages;
+mod rope;
 mod run;
 
 pub use posenc_core::{
@@ -69,6 +70,10 @@ pub use posenc_core::{
     Rows, row_position,
 };
 use posenc_simd::Backend;
+
+pub use posenc_core::{Llama3, LongRope, Pairing, Rope, RopeBuilder, RopePreset, Scaling, Yarn};
+pub use posenc_simd::{CacheLayout, HeadLayout, PreparedRope, TokenPositions};
+pub use rope::{BatchPositions, rope_apply_batch, rope_cache};
 
 /// Writes `rows` into `out` (exactly [`rows.values()`](Rows::values) values), row after row:
 /// row `k` of the table holds the encoding of [`row_position`]`(start, k)`.

@@ -87,6 +87,7 @@
 
 mod backend;
 pub mod fixed;
+mod rope;
 mod scalar;
 mod tuning;
 #[cfg(not(feature = "scalar-math"))]
@@ -98,6 +99,12 @@ pub use posenc_core::{
 
 pub use backend::Backend;
 pub use tuning::{ANCHOR_ROWS, STREAM_BYTES};
+
+pub use posenc_core::{Llama3, LongRope, Pairing, Rope, RopeBuilder, RopePreset, Scaling, Yarn};
+pub use rope::{
+    CacheLayout, HeadLayout, PreparedRope, TokenPositions, check_rope_block, check_rope_cache,
+    check_rope_heads, rope_apply, rope_apply_heads, rope_cache,
+};
 
 /// Writes the encoding of `position` into `out` (exactly `d_model` values), on
 /// [`Backend::detect`].

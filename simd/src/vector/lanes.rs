@@ -188,7 +188,7 @@ mod avx2 {
 
     #[derive(Debug, Clone, Copy)]
     #[repr(transparent)]
-    pub(crate) struct Avx2(__m256d);
+    pub(crate) struct Avx2(pub(crate) __m256d);
 
     register_op!(Avx2, Add, add, _mm256_add_pd);
     register_op!(Avx2, Sub, sub, _mm256_sub_pd);
