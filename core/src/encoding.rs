@@ -1,5 +1,6 @@
 //! The validated configuration: d_model, base, layout, shift and scale.
 
+use crate::angle::{Frequencies, ln_dd};
 use crate::exact::{div_dd, two_sum};
 use crate::{Error, Layout};
 
@@ -45,6 +46,8 @@ pub struct Encoding {
     pub(crate) ln_base: f64,
     /// `L = ln b / D` as a double-double, or `(∞, 0)` (see [`Encoding::ln_base_per_denominator`]).
     ln_base_per_denominator: (f64, f64),
+    /// The frequencies `ω_i = exp(−i·ln b/D)`, the one source of every angle.
+    pub(crate) frequencies: Frequencies,
 }
 
 /// Builds an [`Encoding`] from [`Encoding::builder`]: every setter is optional, and
@@ -127,6 +130,7 @@ impl EncodingBuilder {
                 denominator: denominator.0,
             });
         }
+        let ln_base = ln_dd(base);
         Ok(Encoding {
             d_model,
             base,
@@ -135,8 +139,9 @@ impl EncodingBuilder {
             scale,
             pairs,
             denominator,
-            ln_base: libm::log(base),
-            ln_base_per_denominator: ln_base_per_denominator(base, denominator),
+            ln_base: ln_base.0 + ln_base.1,
+            ln_base_per_denominator: ln_base_per_denominator(ln_base, denominator),
+            frequencies: Frequencies::new(ln_base, denominator),
         })
     }
 }
@@ -224,9 +229,8 @@ impl Encoding {
     /// `L = ln b / D` as an unevaluated pair `(hi, lo)` of about 100 bits, so that
     /// `ω_i = exp(−i·L)`; computed once here, for vector paths that build ω themselves.
     ///
-    /// `ln b` is formed as `e·ln 2 + ln m` (`b = m·2^e`, `m ∈ [√½, √2)`), with an absolute
-    /// error of about 2^−54 (`libm`'s `log` of a number below 0.35), then divided by the exact
-    /// `D`. Where `D` is not in `(0, 10^270)` (possible only with one frequency, or a shift
+    /// `ln b` is the core's double-double logarithm (about 2^−100 absolute), divided by the exact
+    /// `D`: the same `L` the core's own frequencies `exp(−i·L)` use. Where `D` is not in `(0, 10^270)` (possible only with one frequency, or a shift
     /// that leaves `D` tiny) or the quotient does not fit an `f64`, the pair is `(∞, 0)`.
     ///
     /// ```
@@ -244,32 +248,16 @@ impl Encoding {
     }
 }
 
-/// ln 2 to 32 bits, so that `e·LN2_HI` is exact for every binary exponent `e`.
-const LN2_HI: f64 = 0.693_147_180_601_954_5;
-/// ln 2 − [`LN2_HI`], to 53 bits.
-const LN2_LO: f64 = -4.200_915_072_681_084_6e-11;
-
 /// `ln b / D` as a pair (see [`Encoding::ln_base_per_denominator`]); never NaN, so that
 /// `Encoding`'s equality stays reflexive.
-fn ln_base_per_denominator(base: f64, denominator: (f64, f64)) -> (f64, f64) {
+fn ln_base_per_denominator(ln_base: (f64, f64), denominator: (f64, f64)) -> (f64, f64) {
     if !(denominator.0 > 0.0 && denominator.0 < 1e270) {
         return (f64::INFINITY, 0.0);
     }
-    let (l1, l2) = div_dd(ln_dd(base), denominator);
+    let (l1, l2) = div_dd(ln_base, denominator);
     if l1.is_finite() && l2.is_finite() {
         (l1, l2)
     } else {
         (f64::INFINITY, 0.0)
     }
-}
-
-/// `ln b` as a pair `hi + lo`, with an absolute error of about 2^−54.
-fn ln_dd(b: f64) -> (f64, f64) {
-    let (mut m, mut e) = libm::frexp(b);
-    if m < core::f64::consts::FRAC_1_SQRT_2 {
-        m *= 2.0;
-        e -= 1;
-    }
-    let e = f64::from(e);
-    two_sum(e * LN2_HI, e * LN2_LO + libm::log(m))
 }

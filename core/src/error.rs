@@ -93,6 +93,101 @@ pub enum Error {
     UnknownLayout,
     /// A preset name was not one of the names listed by [`Preset::ALL`](crate::Preset::ALL).
     UnknownPreset,
+    /// RoPE: `rotary_dim` was 0 (nothing would rotate).
+    ZeroRotaryDim,
+    /// RoPE: `rotary_dim` was odd, so its dimensions do not form pairs.
+    OddRotaryDim {
+        /// The rotary dimension asked for.
+        rotary_dim: usize,
+    },
+    /// RoPE: `rotary_dim` was larger than the vector length `head_dim`.
+    RotaryDimExceedsHeadDim {
+        /// The rotary dimension asked for.
+        rotary_dim: usize,
+        /// The vector length.
+        head_dim: usize,
+    },
+    /// RoPE: `theta` (the base b) was not finite or not greater than 1.
+    InvalidTheta(f64),
+    /// RoPE: a scaling parameter (factor, original_max_len, seq_len, beta_fast, beta_slow,
+    /// mscale, mscale_all_dim, low_freq_factor, high_freq_factor) was not finite or not > 0.
+    InvalidScalingParameter {
+        /// The scaling's text name (`linear`, `ntk`, `dynamic`, `yarn`, `llama3`, `longrope`).
+        scaling: &'static str,
+        /// The parameter's name as Hugging Face spells it.
+        parameter: &'static str,
+        /// The value it was given.
+        value: f64,
+    },
+    /// RoPE: `ntk` or `dynamic` with `rotary_dim = 2`, whose base change
+    /// `b·X^(r/(r−2))` divides by zero.
+    BaseChangeNeedsRotaryDimAbove2 {
+        /// The scaling's text name.
+        scaling: &'static str,
+    },
+    /// RoPE: `llama3` with `low_freq_factor ≥ high_freq_factor` (the smoothing divides by
+    /// their difference).
+    FreqFactorsOutOfOrder {
+        /// `low_freq_factor`.
+        low: f64,
+        /// `high_freq_factor`.
+        high: f64,
+    },
+    /// RoPE: a `longrope` factor list did not hold one value per pair.
+    FactorListLength {
+        /// `short_factors` or `long_factors`.
+        list: &'static str,
+        /// The number of pairs, `rotary_dim / 2`.
+        expected: usize,
+        /// The list's length.
+        actual: usize,
+    },
+    /// RoPE: a `longrope` factor list held a value that is not finite or not > 0.
+    FactorListValue {
+        /// `short_factors` or `long_factors`.
+        list: &'static str,
+        /// Where in the list.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// RoPE: the explicit attention factor was not finite or not > 0.
+    InvalidAttentionFactor(f64),
+    /// RoPE: the attention factor a scaling derives from its parameters was not finite or not
+    /// > 0 (`longrope` with `original_max_len ≤ 1`, where `√(1 + ln f / ln L0)` has no value).
+    DerivedAttentionFactor {
+        /// The scaling's text name.
+        scaling: &'static str,
+        /// The value it came to.
+        value: f64,
+    },
+    /// RoPE: `ntk` or `dynamic` changed the base to a value that is not finite or not > 1
+    /// (`ntk` with a factor below 1 can do so), so the frequencies would not decay.
+    ScaledThetaOutOfRange {
+        /// The scaling's text name.
+        scaling: &'static str,
+        /// The changed base `b·X^(r/(r−2))`, rounded.
+        theta: f64,
+    },
+    /// RoPE: `position · ω` overflows to infinity for the largest frequency ω.
+    RopeAngleOverflow {
+        /// The position.
+        position: f64,
+        /// The largest frequency (an upper bound on it, for `longrope`).
+        frequency: f64,
+    },
+    /// RoPE: a buffer of heads is not a whole number of vectors of `head_dim` values.
+    NotWholeHeads {
+        /// The buffer's length.
+        len: usize,
+        /// The vector length.
+        head_dim: usize,
+    },
+    /// A pairing name was not `half` or `interleaved`.
+    UnknownPairing,
+    /// A RoPE preset name was not one of the names listed by
+    /// [`RopePreset::ALL`](crate::RopePreset::ALL).
+    UnknownRopePreset,
 }
 
 impl fmt::Display for Error {
@@ -151,6 +246,78 @@ impl fmt::Display for Error {
             ),
             Error::UnknownPreset => f.write_str(
                 "unknown preset: expected paper, tensor2tensor, fairseq, whisper, ddpm or stable-diffusion",
+            ),
+            Error::ZeroRotaryDim => f.write_str("rotary_dim must be at least 2, got 0"),
+            Error::OddRotaryDim { rotary_dim } => write!(
+                f,
+                "rotary_dim must be even (its dimensions rotate in pairs), got {rotary_dim}"
+            ),
+            Error::RotaryDimExceedsHeadDim {
+                rotary_dim,
+                head_dim,
+            } => write!(
+                f,
+                "rotary_dim {rotary_dim} exceeds head_dim {head_dim}: only the first head_dim dimensions exist"
+            ),
+            Error::InvalidTheta(b) => {
+                write!(f, "theta must be finite and greater than 1, got {b}")
+            }
+            Error::InvalidScalingParameter {
+                scaling,
+                parameter,
+                value,
+            } => write!(
+                f,
+                "{scaling} scaling: {parameter} must be finite and greater than 0, got {value}"
+            ),
+            Error::BaseChangeNeedsRotaryDimAbove2 { scaling } => write!(
+                f,
+                "{scaling} scaling needs rotary_dim > 2: its base change b*X^(r/(r-2)) divides by r-2 = 0"
+            ),
+            Error::FreqFactorsOutOfOrder { low, high } => write!(
+                f,
+                "llama3 scaling: low_freq_factor {low} must be below high_freq_factor {high}"
+            ),
+            Error::FactorListLength {
+                list,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "longrope scaling: {list} has {actual} values but there are {expected} pairs"
+            ),
+            Error::FactorListValue { list, index, value } => write!(
+                f,
+                "longrope scaling: {list}[{index}] must be finite and greater than 0, got {value}"
+            ),
+            Error::InvalidAttentionFactor(a) => write!(
+                f,
+                "attention_factor must be finite and greater than 0, got {a}"
+            ),
+            Error::DerivedAttentionFactor { scaling, value } => write!(
+                f,
+                "{scaling} scaling: the attention factor its parameters give is {value}, not finite and positive"
+            ),
+            Error::ScaledThetaOutOfRange { scaling, theta } => write!(
+                f,
+                "{scaling} scaling changes theta to {theta}, which is not finite and greater than 1"
+            ),
+            Error::RopeAngleOverflow {
+                position,
+                frequency,
+            } => write!(
+                f,
+                "position * frequency overflows: {position} * {frequency} is not finite"
+            ),
+            Error::NotWholeHeads { len, head_dim } => write!(
+                f,
+                "buffer of {len} values is not a whole number of heads of {head_dim}"
+            ),
+            Error::UnknownPairing => {
+                f.write_str("unknown pairing: expected half or interleaved")
+            }
+            Error::UnknownRopePreset => f.write_str(
+                "unknown RoPE preset: expected llama2, llama3.1, llama3.2, mistral-7b-v0.1, mistral-7b, qwen2.5, qwen2.5-yarn, gemma, gpt-neox-20b, phi-2, gpt-j-6b or deepseek-v3",
             ),
         }
     }

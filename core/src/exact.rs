@@ -40,6 +40,22 @@ pub(crate) fn div_dd((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
     two_sum(q1, remainder / bh)
 }
 
+/// `(ah + al) · (bh + bl)` as a pair, to about 2^−104 relative.
+#[inline]
+pub(crate) fn mul_dd((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
+    let (p, pe) = two_prod(ah, bh);
+    two_sum(p, pe + (ah * bl + al * bh))
+}
+
+/// `(ah + al) + (bh + bl)` as a pair, to about 2^−104 relative (of the larger operand).
+#[inline]
+pub(crate) fn add_dd((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
+    let (s, se) = two_sum(ah, bh);
+    let (t, te) = two_sum(al, bl);
+    let (s, se) = two_sum(s, se + t);
+    two_sum(s, se + te)
+}
+
 /// `a + b = hi + lo` exactly, where `hi` is the rounded sum (Knuth).
 #[inline]
 pub(crate) fn two_sum(a: f64, b: f64) -> (f64, f64) {
@@ -72,6 +88,16 @@ mod tests {
     fn huge_products_keep_no_low_part() {
         assert_eq!(two_prod(1e301, 3.0), (3e301, 0.0));
         assert_eq!(two_prod(1e200, 1e200), (f64::INFINITY, 0.0));
+    }
+
+    #[test]
+    fn mul_dd_and_add_dd_keep_the_low_parts() {
+        let third = div_dd((1.0, 0.0), (3.0, 0.0));
+        let one = mul_dd(third, (3.0, 0.0));
+        assert_eq!(one.0, 1.0);
+        assert!(one.1.abs() < libm::ldexp(1.0, -100));
+        let sum = add_dd(third, (-1.0 / 3.0, 0.0));
+        assert_eq!(sum, (third.1, 0.0));
     }
 
     #[test]

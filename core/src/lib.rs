@@ -46,6 +46,10 @@
 //! - [`Encoding::encode`] writes one row into `&mut [f32]` or `&mut [f64]` ([`Element`]);
 //!   [`Encoding::value`] gives one column; [`Encoding::frequency`] and [`Encoding::angle`] one pair.
 //! - [`Encoding::rotate`] applies R(b) in place.
+//! - [`Rope`], rotary position embeddings, built by [`Rope::builder`] or a [`RopePreset`]:
+//!   [`Pairing`], partial rotary, every [`Scaling`] of the SPEC ([`Yarn`], [`Llama3`],
+//!   [`LongRope`] with borrowed factor lists), the attention factor; [`Rope::apply`] and
+//!   [`Rope::apply_heads`] rotate in place, [`Rope::cache_row`] writes one cache row.
 //! - [`Error`], the one error type, with `Display` and `core::error::Error`.
 #![no_std]
 #![deny(missing_docs)]
@@ -61,6 +65,7 @@ mod error;
 mod exact;
 mod layout;
 mod preset;
+mod rope;
 mod rotation;
 
 pub use element::{Element, Row, RowMut};
@@ -68,6 +73,7 @@ pub use encoding::{DEFAULT_BASE, Encoding, EncodingBuilder};
 pub use error::Error;
 pub use layout::{Column, Layout};
 pub use preset::Preset;
+pub use rope::{Llama3, LongRope, Pairing, Rope, RopeBuilder, RopePreset, Scaling, Yarn};
 
 // The README's examples are compiled and run as doctests, so they stay true.
 #[cfg(doctest)]

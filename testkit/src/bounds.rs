@@ -278,3 +278,94 @@ pub fn rotation_pair_norm(mantissa_bits: u32, theta: f64) -> f64 {
 pub fn self_dot(pairs: usize, value: f64) -> f64 {
     pairs as f64 * pair_norm(value)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rotary position embeddings (SPEC "Rotary position embeddings (RoPE)").
+// ---------------------------------------------------------------------------------------------
+
+/// A RoPE cache value `a·cos θ_i` or `a·sin θ_i` in `f32` from the core: `2^−24·max(1, a)`
+/// (SPEC). Half an `f32` ulp of a value of magnitude up to `a` is at most `2^−24·a`.
+#[must_use]
+pub fn rope_cache_f32(attention: f64) -> f64 {
+    CORE_F32 * attention.max(1.0)
+}
+
+/// A RoPE cache value in `f64`: `2^−48·(1 + |θ|)·max(1, a)` (SPEC).
+#[must_use]
+pub fn rope_cache_f64(theta: f64, attention: f64) -> f64 {
+    f64_bound(theta) * attention.max(1.0)
+}
+
+/// How far the golden file's exact `a·cos θ` (or `a·sin θ`) can be from its evaluation in
+/// `f64` from the parsed cells: `cos` is within [`GOLDEN_PARSE`] (2^−54) of its 60-digit value,
+/// weighted by `a`; `a` within half an ulp (2^−53 relative), weighted by `|cos| ≤ 1`; the
+/// product rounds by 2^−53 of `a`. Together under `2^−51·max(1, a)`. The checks subtract it from
+/// the SPEC's bound, so they are never looser than the SPEC.
+#[must_use]
+pub fn rope_golden_cache(attention: f64) -> f64 {
+    pow2(-51) * attention.max(1.0)
+}
+
+/// A frequency `ω_i` against the golden file's, relative: the core's is the `f64` nearest a
+/// value within about 2^−100 of exact (half an ulp, 2^−53 relative), the file's is parsed to
+/// the nearest `f64` (another 2^−53): 2^−52 relative.
+pub const ROPE_FREQUENCY: f64 = 1.0 / 4503599627370496.0; // 2^-52
+
+/// An attention factor against the golden file's, relative: the core forms it from `libm`'s
+/// `log` and `sqrt` (each under an ulp) and at most four further `f64` operations, and the
+/// file's value is parsed to the nearest `f64`: under 8 ulps, 2^−50 relative.
+pub const ROPE_ATTENTION: f64 = 1.0 / 1125899906842624.0; // 2^-50
+
+/// A rotated pair `u', v'` from `f32` inputs, the core (SPEC):
+/// `2^−24·|exact| + 2^−48·a·(|u| + |v|)`.
+#[must_use]
+pub fn rope_pair_f32(exact: f64, attention: f64, u: f64, v: f64) -> f64 {
+    CORE_F32 * exact.abs() + pow2(-48) * attention * (u.abs() + v.abs())
+}
+
+/// A rotated pair from `f64` inputs (SPEC): `2^−48·(1 + |θ|)·a·(|u| + |v|)`.
+#[must_use]
+pub fn rope_pair_f64(theta: f64, attention: f64, u: f64, v: f64) -> f64 {
+    f64_bound(theta) * attention * (u.abs() + v.abs())
+}
+
+/// How far the exact rotated value `a·(u·cos θ − v·sin θ)` can be from its `f64` evaluation
+/// from the golden file's parsed cells: `cos`, `sin` within 2^−54 each, weighted by `|u|, |v|`;
+/// `a` within 2^−53 relative of a value at most `a·(|u| + |v|)`; two products, a difference
+/// and the product by `a`, each rounding by at most 2^−53 of a value under `a·(|u| + |v|)`:
+/// `(2^−54 + 2^−53 + 4·2^−53)·a·(|u| + |v|) < 2^−50·a·(|u| + |v|)`. Subtracted from the bounds.
+#[must_use]
+pub fn rope_golden_pair(attention: f64, u: f64, v: f64) -> f64 {
+    pow2(-50) * attention * (u.abs() + v.abs())
+}
+
+/// The largest error of one rotated component of a vector with values in [−1, 1], at the
+/// SPEC's pair bound: `f32`: `2^−24·|exact| + 2^−48·a·2` with `|exact| ≤ a·√2`;
+/// `f64`: `2^−48·(1 + |θ|)·a·2`.
+#[must_use]
+pub fn rope_component(mantissa_bits: u32, theta_max: f64, attention: f64) -> f64 {
+    if mantissa_bits > 24 {
+        2.0 * f64_bound(theta_max) * attention
+    } else {
+        CORE_F32 * attention * core::f64::consts::SQRT_2 + pow2(-47) * attention
+    }
+}
+
+/// RoPE's relative position (SPEC relation 8): `⟨rope(q, m), rope(k, n)⟩` against
+/// `a·⟨rope(q, m − n), k⟩` over the `2·pairs` rotating dimensions of vectors with values in
+/// [−1, 1], each rotated component within `component` ([`rope_component`]) of exact.
+///
+/// Rotated components are at most `a·√2` in magnitude. The left dot's `2·pairs` products
+/// each move by at most `2·a·√2·component + component²`; the right's (one side exact, `|k| ≤ 1`)
+/// by `component`, times `a`. Each `f64` sum of `m = 2·pairs` terms of magnitude at most `2a²`
+/// rounds by at most `m·(m·2a²)·2^−53` (a crude bound on the running sum's ulp), and the right
+/// side's product by `a` adds 2^−53 of a value under `m·2a²`.
+#[must_use]
+pub fn rope_relative_position(pairs: usize, attention: f64, component: f64) -> f64 {
+    let m = 2.0 * pairs as f64;
+    let a = attention;
+    let left = m * (2.0 * core::f64::consts::SQRT_2 * a * component + component * component);
+    let right = m * a * component;
+    let sums = 2.0 * m * m * 2.0 * a * a * pow2(-53) + m * 2.0 * a * a * pow2(-53);
+    left + right + sums
+}

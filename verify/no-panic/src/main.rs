@@ -6,6 +6,10 @@
 //! that all of them are compiled and linked. Run: `cd verify/no-panic && cargo build --release`.
 //! A debug build proves nothing: without optimisation every bounds check is still there.
 //!
+//! RoPE (`mod rope`): the builder, every preset, `apply`, `apply_heads`, `apply_inverse`,
+//! `cache_row` and `frequency` are proven too: they index only through `get`, zipped halves
+//! and `chunks_exact_mut` of a non-zero `head_dim`.
+//!
 //! Proven: building a configuration (builder, `new`, presets, diffusers' constructor), the
 //! position check, `value`, `angle`, `frequency` (so the whole angle and `sin`/`cos` path, libm
 //! included), and the text forms of layouts and presets. Not proven: `encode` and `rotate`. Their
@@ -68,7 +72,98 @@ fn preset_from_str(text: &str) -> Result<Preset, Error> {
     text.parse()
 }
 
+// --- Rotary position embeddings: the builder, the presets, apply (self-contained addition). ---
+
+mod rope {
+    use no_panic::no_panic;
+    use posenc_core::{Error, Rope, RopeBuilder, RopePreset};
+
+    #[no_panic]
+    pub fn build(builder: RopeBuilder<'_>) -> Result<Rope<'_>, Error> {
+        builder.build()
+    }
+
+    #[no_panic]
+    pub fn preset(preset: RopePreset) -> Result<Rope<'static>, Error> {
+        preset.rope()
+    }
+
+    #[no_panic]
+    pub fn apply_f32(rope: &Rope<'_>, position: f64, x: &mut [f32]) -> Result<(), Error> {
+        rope.apply(position, x)
+    }
+
+    #[no_panic]
+    pub fn apply_heads_f64(rope: &Rope<'_>, position: f64, x: &mut [f64]) -> Result<(), Error> {
+        rope.apply_heads(position, x)
+    }
+
+    #[no_panic]
+    pub fn apply_inverse_f32(rope: &Rope<'_>, position: f64, x: &mut [f32]) -> Result<(), Error> {
+        rope.apply_inverse(position, x)
+    }
+
+    #[no_panic]
+    pub fn cache_row_f32(rope: &Rope<'_>, position: f64, out: &mut [f32]) -> Result<(), Error> {
+        rope.cache_row(position, out)
+    }
+
+    #[no_panic]
+    pub fn frequency(rope: &Rope<'_>, pair: usize) -> Result<f64, Error> {
+        rope.frequency(pair)
+    }
+
+    #[no_panic]
+    pub fn preset_from_str(text: &str) -> Result<RopePreset, Error> {
+        text.parse()
+    }
+}
+
+/// Calls every RoPE wrapper on inputs the optimiser cannot see through.
+fn rope_main() -> bool {
+    use posenc_core::{LongRope, Pairing, Rope, RopePreset, Scaling, Yarn};
+    let lists = black_box([1.0f64; 32]);
+    let scalings = [
+        Scaling::Yarn(Yarn::new(black_box(4.0), black_box(32_768.0))),
+        Scaling::LongRope(LongRope::new(
+            &lists,
+            &lists,
+            black_box(4096.0),
+            black_box(9e3),
+        )),
+        black_box(Scaling::Dynamic {
+            factor: 2.0,
+            original_max_len: 4096.0,
+            seq_len: 9000.0,
+        }),
+    ];
+    let mut ok = true;
+    for scaling in scalings {
+        let builder = Rope::builder(black_box(64))
+            .rotary_dim(black_box(64))
+            .theta(black_box(10_000.0))
+            .pairing(black_box(Pairing::Interleaved))
+            .scaling(scaling);
+        let Ok(r) = rope::build(builder) else {
+            return false;
+        };
+        let mut x = black_box([0.5f32; 64]);
+        let mut heads = black_box([0.5f64; 256]);
+        let p = black_box(100_000.0);
+        ok &= rope::apply_f32(&r, p, &mut x).is_ok();
+        ok &= rope::apply_heads_f64(&r, p, &mut heads).is_ok();
+        ok &= rope::apply_inverse_f32(&r, p, &mut x).is_ok();
+        ok &= rope::cache_row_f32(&r, p, &mut x).is_ok();
+        ok &= rope::frequency(&r, black_box(3)).is_ok();
+        black_box((x, heads));
+    }
+    ok &= rope::preset(black_box(RopePreset::Llama31)).is_ok();
+    ok &= rope::preset_from_str(black_box("deepseek-v3")).is_ok();
+    ok
+}
+
 fn main() {
+    black_box(rope_main());
     let d = black_box(64usize);
     let builder = Encoding::builder(d)
         .layout(black_box(Layout::SplitSinCos))
