@@ -61,12 +61,17 @@ mod alloc;
 mod check;
 mod chunk;
 mod pages;
+mod rope;
 mod run;
 
 pub use posenc_core::{
     Column, DEFAULT_BASE, Element, Encoding, EncodingBuilder, Error, Layout, Preset,
 };
 pub use posenc_simd::row_position;
+
+pub use posenc_core::{Llama3, LongRope, Pairing, Rope, RopeBuilder, RopePreset, Scaling, Yarn};
+pub use posenc_simd::{CacheLayout, HeadLayout, Positions};
+pub use rope::{BatchPositions, rope_apply_batch, rope_cache};
 
 /// Writes rows `first_row .. first_row + out.len() / d_model` of the table that starts at
 /// `start` into `out`, row after row: row `k` holds the encoding of

@@ -60,6 +60,7 @@ mod block;
 #[cfg(not(feature = "scalar-math"))]
 mod exact;
 pub mod portable;
+mod rope;
 mod scalar;
 #[cfg(not(feature = "scalar-math"))]
 mod vector;
@@ -72,6 +73,11 @@ use vector as backend;
 pub use posenc_core::{Column, Element, Encoding, Error, Layout, Preset};
 
 pub use block::{check_block, check_positions, row_position};
+pub use posenc_core::{Llama3, LongRope, Pairing, Rope, RopeBuilder, RopePreset, Scaling, Yarn};
+pub use rope::{
+    CacheLayout, HeadLayout, Positions, check_rope_block, check_rope_cache, check_rope_heads,
+    rope_apply, rope_apply_heads, rope_cache,
+};
 
 /// The path the crate-root functions take in this build on this machine: `"portable"` with the
 /// `scalar-math` feature, otherwise the vector path and the instruction set it runs on.

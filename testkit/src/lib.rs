@@ -6,4 +6,5 @@
 
 pub mod bounds;
 pub mod golden;
+pub mod rope_backend;
 pub mod rope_golden;

@@ -170,7 +170,7 @@ mod avx2 {
 
     #[derive(Debug, Clone, Copy)]
     #[repr(transparent)]
-    pub(crate) struct Avx2(__m256d);
+    pub(crate) struct Avx2(pub(crate) __m256d);
 
     impl Add for Avx2 {
         type Output = Self;

@@ -50,6 +50,8 @@ mod kernel;
 mod lanes;
 mod lanes32;
 mod recurrence;
+pub(crate) mod rope_kernel;
+mod rope_lanes;
 mod sincos;
 mod sincos32;
 mod stream;

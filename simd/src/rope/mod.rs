@@ -1,0 +1,526 @@
+//! Rotary position embeddings at memory speed: RoPE applied in place to blocks of query and
+//! key vectors, and its cache tables, with every angle as exact as the core's.
+//!
+//! The angles of a token are shared by all its heads, so they are made once per token (for
+//! `[heads, tokens, head_dim]` once per tile of tokens, into a stack buffer) and every head
+//! is swept over them: their cost vanishes against the memory traffic. See `sweep` for the
+//! arithmetic and its error, `vector::rope_kernel` for the angles.
+
+pub(crate) mod sweep;
+
+use posenc_core::{Element, Error, Pairing, Rope};
+
+use crate::block::row_position;
+use sweep::{CacheOut, Target};
+
+/// Pairs the fast path covers (rotary_dim up to 512, every model's); wider configurations
+/// take the core's row for every token.
+pub(crate) const MAX_PAIRS: usize = 256;
+
+/// One call's view of a configuration: its shape, ω'_i = ω_i·2/π (quarter turns) for the
+/// vector path, and the core for the rest.
+#[derive(Clone, Copy)]
+pub(crate) struct Desc<'a> {
+    pub(crate) pairs: usize,
+    pub(crate) head_dim: usize,
+    pub(crate) interleaved: bool,
+    pub(crate) attention: f64,
+    /// ω_i·2/π for `i < pairs`, then zeros.
+    #[cfg_attr(feature = "scalar-math", allow(dead_code))]
+    pub(crate) quarter: [f64; MAX_PAIRS],
+    /// The largest ω_i: `|p|·max_omega` bounds every angle of a token.
+    #[cfg_attr(feature = "scalar-math", allow(dead_code))]
+    pub(crate) max_omega: f64,
+    /// The configuration, for the coefficients the vector path does not make.
+    pub(crate) rope: &'a Rope<'a>,
+}
+
+impl core::fmt::Debug for Desc<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Desc")
+            .field("pairs", &self.pairs)
+            .field("head_dim", &self.head_dim)
+            .field("interleaved", &self.interleaved)
+            .field("attention", &self.attention)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Desc<'_> {
+    /// `pairs` rounded up to whole `f64` vectors of four.
+    pub(crate) fn padded_pairs(&self) -> usize {
+        self.pairs.next_multiple_of(4)
+    }
+
+    /// Coefficients per token (see `sweep`).
+    pub(crate) fn stride(&self) -> usize {
+        if self.interleaved {
+            4 * self.padded_pairs()
+        } else {
+            2 * self.padded_pairs()
+        }
+    }
+}
+
+/// Runs `f` with the call's [`Desc`] of `rope`, or returns `None` where the configuration
+/// is wider than the buffers ([`MAX_PAIRS`]).
+fn with_desc<R>(rope: &Rope<'_>, f: impl FnOnce(&Desc<'_>) -> R) -> Option<R> {
+    let pairs = rope.pairs();
+    if pairs > MAX_PAIRS {
+        return None;
+    }
+    let mut quarter = [0.0f64; MAX_PAIRS];
+    let mut max_omega = 0.0f64;
+    for (i, w) in quarter.iter_mut().enumerate().take(pairs) {
+        // Every pair below `pairs` has a frequency.
+        let omega = rope.frequency(i).unwrap_or(0.0);
+        max_omega = max_omega.max(omega);
+        *w = omega * core::f64::consts::FRAC_2_PI;
+    }
+    let desc = Desc {
+        pairs,
+        head_dim: rope.head_dim(),
+        interleaved: rope.pairing() == Pairing::Interleaved,
+        attention: rope.attention_factor(),
+        quarter,
+        max_omega,
+        rope,
+    };
+    Some(f(&desc))
+}
+
+/// How the query or key vectors of a block are laid out in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HeadLayout {
+    /// `[tokens, heads, head_dim]`: vLLM, llama.cpp, candle's `rope_thd`.
+    TokensHeads,
+    /// `[heads, tokens, head_dim]`: Hugging Face, candle's `rope`.
+    HeadsTokens,
+}
+
+/// The positions of the tokens of a call.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Positions<'a> {
+    /// Token `k` at [`row_position`]`(start, first + k)`: a prompt, or a block of one cut
+    /// into pieces (`first` is the piece's first token).
+    Consecutive {
+        /// The position of token 0 of the whole sequence.
+        start: f64,
+        /// The index of the call's first token in the sequence.
+        first: u64,
+    },
+    /// Token `k` at `positions[k]`: batched decoding with different offsets.
+    Each(&'a [f64]),
+}
+
+impl Positions<'_> {
+    /// Consecutive positions from `start` (token 0 at `start`).
+    #[must_use]
+    pub const fn from_start(start: f64) -> Positions<'static> {
+        Positions::Consecutive { start, first: 0 }
+    }
+
+    /// The position of token `k`, for a call already checked.
+    #[inline(always)]
+    pub(crate) fn at(&self, k: usize) -> f64 {
+        match *self {
+            Positions::Consecutive { start, first } => row_position(start, first + k as u64),
+            Positions::Each(positions) => positions.get(k).copied().unwrap_or(0.0),
+        }
+    }
+}
+
+/// Checks the positions of `tokens` tokens (or of the listed ones), once, before any work.
+fn check_positions(rope: &Rope<'_>, positions: Positions<'_>, tokens: usize) -> Result<(), Error> {
+    match positions {
+        Positions::Each(list) => list.iter().try_for_each(|&p| rope.check_position(p)),
+        Positions::Consecutive { start, first } => {
+            rope.check_position(start)?;
+            if tokens == 0 {
+                return Ok(());
+            }
+            let last =
+                first
+                    .checked_add(tokens as u64 - 1)
+                    .ok_or(Error::PositionRangeOverflow {
+                        start,
+                        rows: tokens,
+                    })?;
+            // |p·ω| is largest at one end of the block, so the two ends decide for every token.
+            for k in [first, last] {
+                rope.check_position(row_position(start, k))
+                    .map_err(|e| match e {
+                        Error::NonFinitePosition(_) => Error::PositionRangeOverflow {
+                            start,
+                            rows: tokens,
+                        },
+                        other => other,
+                    })?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The number of tokens of a block of `len` values in units of `unit` (one token's values),
+/// and checks its positions.
+fn check_tokens(
+    rope: &Rope<'_>,
+    positions: Positions<'_>,
+    unit: usize,
+    len: usize,
+) -> Result<usize, Error> {
+    let tokens = match positions {
+        Positions::Each(list) => {
+            let expected = list.len().checked_mul(unit).ok_or(Error::SizeOverflow {
+                rows: list.len(),
+                d_model: unit,
+            })?;
+            if len != expected {
+                return Err(Error::BufferLength {
+                    expected,
+                    actual: len,
+                });
+            }
+            list.len()
+        }
+        Positions::Consecutive { .. } if unit == 0 => {
+            if len != 0 {
+                return Err(Error::BufferLength {
+                    expected: 0,
+                    actual: len,
+                });
+            }
+            0
+        }
+        Positions::Consecutive { .. } => {
+            if !len.is_multiple_of(unit) {
+                return Err(Error::NotWholeRows { len, d_model: unit });
+            }
+            len / unit
+        }
+    };
+    check_positions(rope, positions, tokens)?;
+    Ok(tokens)
+}
+
+/// `heads · head_dim`, or [`Error::SizeOverflow`].
+fn token_values(rope: &Rope<'_>, heads: usize) -> Result<usize, Error> {
+    heads
+        .checked_mul(rope.head_dim())
+        .ok_or(Error::SizeOverflow {
+            rows: heads,
+            d_model: rope.head_dim(),
+        })
+}
+
+/// Checks a block of `len` values of `heads` heads in `layout` as [`rope_apply`] does before
+/// writing, and returns its number of tokens. Callers that split a block (the parallel crate)
+/// validate the whole call with it once, so they report exactly the sequential call's error.
+///
+/// # Errors
+/// As [`rope_apply`].
+pub fn check_rope_block(
+    rope: &Rope<'_>,
+    layout: HeadLayout,
+    heads: usize,
+    positions: Positions<'_>,
+    len: usize,
+) -> Result<usize, Error> {
+    // Both layouts hold `tokens · heads · head_dim` values.
+    let _ = layout;
+    check_tokens(rope, positions, token_values(rope, heads)?, len)
+}
+
+/// Applies RoPE in place to a block `x` of query or key vectors: `tokens × heads` vectors of
+/// `head_dim` values in `layout`, token `k` at the position `positions` gives it (for
+/// [`Positions::Consecutive`] the number of tokens is `x.len() / (heads · head_dim)`).
+///
+/// Every pair of the first `rotary_dim` dimensions turns by the angle of its token; the other
+/// dimensions are not touched. The angles are formed in `f64` (never in `f32`) and shared by
+/// all the heads of a token; each value is within the SPEC's backend bounds of the core's
+/// ([`Rope::apply`]): a rotated `f32` pair within `2^−22·a·(|u| + |v|)`, an `f64` pair within
+/// `2^−48·(1 + |θ|)·a·(|u| + |v|)`. Every value depends only on the configuration, its token's
+/// position and its own pair, so a block cut into pieces (with [`Positions::Consecutive`]'s
+/// `first`) gives the bits of one call.
+///
+/// ```
+/// use posenc_simd::{HeadLayout, Positions, RopePreset, rope_apply};
+///
+/// // Llama 2, queries [heads 4, tokens 3, head_dim 128] (Hugging Face's layout) at
+/// // positions 100 000 .. 100 003.
+/// let rope = RopePreset::Llama2.rope()?;
+/// let mut q = vec![0.25f32; 4 * 3 * 128];
+/// rope_apply(&rope, HeadLayout::HeadsTokens, 4, Positions::from_start(100_000.0), &mut q)?;
+/// // The same as the core, vector by vector, within the bound.
+/// let mut one = [0.25f32; 128];
+/// rope.apply(100_002.0, &mut one)?;
+/// let head_3_token_2 = &q[(3 * 3 + 2) * 128..][..128];
+/// for (fast, core) in head_3_token_2.iter().zip(&one) {
+///     assert!((fast - core).abs() <= 2f32.powi(-22) * 0.5);
+/// }
+/// # Ok::<(), posenc_simd::Error>(())
+/// ```
+///
+/// # Errors
+/// Checked once, before anything is written: [`Error::SizeOverflow`] when `heads · head_dim`
+/// (or the listed positions times it) overflows; [`Error::NotWholeRows`] when `x` is not a
+/// whole number of tokens, [`Error::BufferLength`] when it has not one token per listed
+/// position; [`Error::NonFinitePosition`] or [`Error::RopeAngleOverflow`] for a position
+/// (the first bad one of a list), [`Error::PositionRangeOverflow`] when consecutive positions
+/// pass `u64::MAX` tokens or overflow. On error `x` is untouched.
+pub fn rope_apply<T: Element>(
+    rope: &Rope<'_>,
+    layout: HeadLayout,
+    heads: usize,
+    positions: Positions<'_>,
+    x: &mut [T],
+) -> Result<(), Error> {
+    let tokens = check_rope_block(rope, layout, heads, positions, x.len())?;
+    let target = match layout {
+        HeadLayout::TokensHeads => Target::TokensHeads { x, heads },
+        HeadLayout::HeadsTokens => Target::HeadsTokens { x, tokens },
+    };
+    run_apply(rope, tokens, positions, target);
+    Ok(())
+}
+
+/// Rotates a checked target.
+fn run_apply<T: Element>(
+    rope: &Rope<'_>,
+    tokens: usize,
+    positions: Positions<'_>,
+    target: Target<'_, '_, T>,
+) {
+    let mut target = Some(target);
+    let done = with_desc(rope, |desc| {
+        if let Some(target) = target.take() {
+            backend::apply(desc, tokens, positions, target);
+        }
+    });
+    if let (None, Some(target)) = (done, target) {
+        sweep::wide_apply(rope, tokens, |k| positions.at(k), target);
+    }
+}
+
+/// Checks a block given as one `[tokens, head_dim]` slice per head as [`rope_apply_heads`]
+/// does before writing; returns its number of tokens.
+///
+/// # Errors
+/// As [`rope_apply_heads`].
+pub fn check_rope_heads<T>(
+    rope: &Rope<'_>,
+    positions: Positions<'_>,
+    heads: &[&mut [T]],
+) -> Result<usize, Error> {
+    let hd = rope.head_dim();
+    let first = heads.first().map_or(0, |h| h.len());
+    let tokens = check_tokens(rope, positions, hd, first)?;
+    for head in heads {
+        if head.len() != first {
+            return Err(Error::BufferLength {
+                expected: first,
+                actual: head.len(),
+            });
+        }
+    }
+    Ok(tokens)
+}
+
+/// Applies RoPE in place to a `[heads, tokens, head_dim]` block given as one
+/// `[tokens, head_dim]` slice per head (a range of tokens of every head of a larger block,
+/// as the parallel crate hands them out). The same values as [`rope_apply`] with
+/// [`HeadLayout::HeadsTokens`] on the heads put together.
+///
+/// # Errors
+/// As [`rope_apply`], with [`Error::NotWholeRows`] or [`Error::BufferLength`] about the first
+/// head, and [`Error::BufferLength`] for a later head whose length differs from the first's.
+/// On error nothing is written.
+pub fn rope_apply_heads<T: Element>(
+    rope: &Rope<'_>,
+    positions: Positions<'_>,
+    heads: &mut [&mut [T]],
+) -> Result<(), Error> {
+    let tokens = check_rope_heads(rope, positions, heads)?;
+    run_apply(rope, tokens, positions, Target::Heads(heads));
+    Ok(())
+}
+
+/// The layout of RoPE cache tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CacheLayout {
+    /// vLLM's `cos_sin_cache`: one `[positions, rotary_dim]` table, `a·cos θ_i` of every pair
+    /// then `a·sin θ_i` (the second slice is empty).
+    Vllm,
+    /// candle's `cos` and `sin`, each `[positions, rotary_dim / 2]`.
+    Candle,
+    /// Hugging Face's `cos` and `sin`, each `[positions, rotary_dim]`: every pair's value
+    /// twice (`cat(freqs, freqs)`), times the attention factor.
+    HuggingFace,
+}
+
+impl CacheLayout {
+    /// Values per position in the first table and in the second, for `n` pairs.
+    const fn row_values(self, pairs: usize) -> (usize, usize) {
+        match self {
+            CacheLayout::Vllm => (2 * pairs, 0),
+            CacheLayout::Candle => (pairs, pairs),
+            CacheLayout::HuggingFace => (2 * pairs, 2 * pairs),
+        }
+    }
+}
+
+/// Checks cache tables of `first` and `second` values in `layout` as [`rope_cache`] does
+/// before writing; returns the number of positions.
+///
+/// # Errors
+/// As [`rope_cache`].
+pub fn check_rope_cache(
+    rope: &Rope<'_>,
+    layout: CacheLayout,
+    positions: Positions<'_>,
+    first: usize,
+    second: usize,
+) -> Result<usize, Error> {
+    let (unit, second_unit) = layout.row_values(rope.pairs());
+    let tokens = check_tokens(rope, positions, unit, first)?;
+    let expected = tokens * second_unit; // at most `first` values: no overflow
+    if second != expected {
+        return Err(Error::BufferLength {
+            expected,
+            actual: second,
+        });
+    }
+    Ok(tokens)
+}
+
+/// Writes RoPE's cache tables for a block of positions in `layout`: `first` (and `second`,
+/// empty for [`CacheLayout::Vllm`]) get one row per token, token `k` at the position
+/// `positions` gives it (for [`Positions::Consecutive`] as many as `first` holds).
+///
+/// Values are `a·cos θ_i` and `a·sin θ_i` rounded once, within `2^−23·max(1, a)` in `f32` and
+/// `2^−48·(1 + |θ|)·max(1, a)` in `f64`; they are exactly the coefficients [`rope_apply`]
+/// rotates with.
+///
+/// ```
+/// use posenc_simd::{CacheLayout, Positions, RopePreset, rope_cache};
+///
+/// // vLLM's cos_sin_cache for Llama 3.1, positions 0 .. 4096: [4096, 128].
+/// let rope = RopePreset::Llama31.rope()?;
+/// let mut cache = vec![0.0f32; 4096 * 128];
+/// rope_cache(&rope, CacheLayout::Vllm, Positions::from_start(0.0), &mut cache, &mut [])?;
+/// let mut row = [0.0f32; 128];
+/// rope.cache_row(4095.0, &mut row)?;
+/// for (fast, core) in cache[4095 * 128..].iter().zip(&row) {
+///     assert!((fast - core).abs() <= 2f32.powi(-23));
+/// }
+/// # Ok::<(), posenc_simd::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`rope_apply`] for the positions and for `first` in rows of `rotary_dim` values
+/// (`rotary_dim / 2` for candle's); [`Error::BufferLength`] when `second` has not the rows
+/// of `first`. On error nothing is written.
+pub fn rope_cache<T: Element>(
+    rope: &Rope<'_>,
+    layout: CacheLayout,
+    positions: Positions<'_>,
+    first: &mut [T],
+    second: &mut [T],
+) -> Result<(), Error> {
+    let tokens = check_rope_cache(rope, layout, positions, first.len(), second.len())?;
+    let out = match layout {
+        CacheLayout::Vllm => CacheOut::Vllm(first),
+        CacheLayout::Candle => CacheOut::Candle {
+            cos: first,
+            sin: second,
+        },
+        CacheLayout::HuggingFace => CacheOut::HuggingFace {
+            cos: first,
+            sin: second,
+        },
+    };
+    // Moved into the closure, or back out for the wide path.
+    let mut out = Some(out);
+    let done = with_desc(rope, |desc| {
+        if let Some(out) = out.take() {
+            backend::cache(desc, tokens, positions, out);
+        }
+    });
+    if let (None, Some(out)) = (done, out) {
+        sweep::wide_cache(rope, tokens, |k| positions.at(k), out);
+    }
+    Ok(())
+}
+
+/// The lanes a call runs on: the vector path's, or one lane with every coefficient from the
+/// core (the `scalar-math` feature, and [`portable`]).
+mod backend {
+    #[cfg(not(feature = "scalar-math"))]
+    use super::sweep::{CacheOut, Target};
+    #[cfg(not(feature = "scalar-math"))]
+    use super::{Desc, Positions};
+    #[cfg(not(feature = "scalar-math"))]
+    use posenc_core::Element;
+
+    #[cfg(not(feature = "scalar-math"))]
+    pub(super) fn apply<T: Element>(
+        desc: &Desc<'_>,
+        tokens: usize,
+        positions: Positions<'_>,
+        target: Target<'_, '_, T>,
+    ) {
+        use crate::vector::rope_kernel::{Job, run};
+        run(desc, tokens, |k| positions.at(k), Job::Apply(target));
+    }
+
+    #[cfg(not(feature = "scalar-math"))]
+    pub(super) fn cache<T: Element>(
+        desc: &Desc<'_>,
+        tokens: usize,
+        positions: Positions<'_>,
+        out: CacheOut<'_, T>,
+    ) {
+        use crate::vector::rope_kernel::{Job, run};
+        run(desc, tokens, |k| positions.at(k), Job::Cache(out));
+    }
+
+    #[cfg(feature = "scalar-math")]
+    pub(super) use super::portable::{apply, cache};
+}
+
+/// Every coefficient from the core, rotated one lane at a time.
+#[cfg_attr(not(feature = "scalar-math"), allow(dead_code))]
+pub(crate) mod portable {
+    use super::sweep::{self, CacheOut, One, Portable, Target};
+    use super::{Desc, Positions};
+    use posenc_core::Element;
+
+    pub(crate) fn apply<T: Element>(
+        desc: &Desc<'_>,
+        tokens: usize,
+        positions: Positions<'_>,
+        target: Target<'_, '_, T>,
+    ) {
+        let at = |k| positions.at(k);
+        if T::MANTISSA_BITS == f32::MANTISSA_DIGITS {
+            sweep::run::<One<f32>, T>(desc, &Portable, tokens, at, target);
+        } else {
+            sweep::run::<One<f64>, T>(desc, &Portable, tokens, at, target);
+        }
+    }
+
+    pub(crate) fn cache<T: Element>(
+        desc: &Desc<'_>,
+        tokens: usize,
+        positions: Positions<'_>,
+        out: CacheOut<'_, T>,
+    ) {
+        let at = |k| positions.at(k);
+        if T::MANTISSA_BITS == f32::MANTISSA_DIGITS {
+            sweep::cache::<f32, T>(desc, &Portable, tokens, at, out);
+        } else {
+            sweep::cache::<f64, T>(desc, &Portable, tokens, at, out);
+        }
+    }
+}

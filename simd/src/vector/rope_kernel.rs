@@ -1,0 +1,172 @@
+//! RoPE's coefficients on the vector lanes: per token, `θ_i = p·ω_i` in quarter turns
+//! (`ω'_i = ω_i·2/π`, made once per call from the core's ω), reduced exactly and evaluated by
+//! `sincos`'s polynomials in `f64` (the short ones for `f32` data), times the attention
+//! factor in `f64`, rounded once to the data's type. Tokens whose `|p|·max ω` passes
+//! `sincos::MAX_ANGLE` take their coefficients from the core.
+//!
+//! Error of a coefficient, `|p·ω_0| ≤ 2^24`: the angle carries the core's ω (below an ulp),
+//! the rounding of ω' and of `p·ω'` (an ulp each), so about `|θ|·3·2^−53 ≤ 2^−27.4`; the
+//! polynomials 2^−34 (`f32`) or 2^−54.6 (`f64`); the product with `a` 2^−53·a; the rounding to
+//! `f32` 2^−24·max(1, a). In all about 0.56 of the `f32` cache bound 2^−23·max(1, a), and for
+//! `f64` about `2^−51·(1 + |θ|)·max(1, a)`, an eighth of its bound.
+
+use core::marker::PhantomData;
+
+use posenc_core::Element;
+use wide::f64x4;
+
+use super::lanes::Lanes;
+use super::rope_lanes::RopeLanes;
+use super::sincos::{MAX_ANGLE, sin_cos};
+use crate::rope::Desc;
+use crate::rope::sweep::{self, Angles, CacheOut, Coeff, Target};
+
+/// Writes lanes of `L` as coefficients of type `Self`.
+trait Put<L: Lanes>: Coeff {
+    /// The four lanes to `out[..4]`.
+    fn put4(v: L, out: &mut [Self]);
+    /// `[a0, b0, a1, b1, a2, b2, a3, b3]` to `out[..8]`.
+    fn put_pairs(a: L, b: L, out: &mut [Self]);
+}
+
+impl<L: Lanes> Put<L> for f32 {
+    #[inline(always)]
+    fn put4(v: L, out: &mut [f32]) {
+        if let Some(out) = out.first_chunk_mut::<4>() {
+            *out = v.to_f32();
+        }
+    }
+    #[inline(always)]
+    fn put_pairs(a: L, b: L, out: &mut [f32]) {
+        if let Some(out) = out.first_chunk_mut::<8>() {
+            *out = L::interleave_f32(a, b);
+        }
+    }
+}
+
+impl<L: Lanes> Put<L> for f64 {
+    #[inline(always)]
+    fn put4(v: L, out: &mut [f64]) {
+        if let Some(out) = out.first_chunk_mut::<4>() {
+            v.store(out);
+        }
+    }
+    #[inline(always)]
+    fn put_pairs(a: L, b: L, out: &mut [f64]) {
+        if let Some(out) = out.first_chunk_mut::<8>() {
+            *out = L::interleave_f64(a, b);
+        }
+    }
+}
+
+/// The coefficients of a token on lanes `L`.
+struct Vector<L>(PhantomData<L>);
+
+impl<L: RopeLanes, E: Put<L>> Angles<E> for Vector<L> {
+    #[inline(always)]
+    fn token(&self, desc: &Desc<'_>, position: f64, out: &mut [E]) {
+        let reach = position.abs() * desc.max_omega;
+        if reach.is_nan() || reach > MAX_ANGLE {
+            sweep::Portable.token(desc, position, out);
+            return;
+        }
+        let padded = desc.padded_pairs();
+        let (p, a) = (L::splat(position), L::splat(desc.attention));
+        let quarter = desc.quarter.chunks_exact(4).take(padded / 4);
+        if desc.interleaved {
+            let (c_out, s_out) = out.split_at_mut(2 * padded);
+            let outs = c_out.chunks_exact_mut(8).zip(s_out.chunks_exact_mut(8));
+            for (w, (c_out, s_out)) in quarter.zip(outs) {
+                let (s, c) = sin_cos_of::<L, E>(p * L::new([w[0], w[1], w[2], w[3]]));
+                let (c, s) = (c * a, s * a);
+                E::put_pairs(c, c, c_out);
+                E::put_pairs(-s, s, s_out);
+            }
+        } else {
+            let (c_out, s_out) = out.split_at_mut(padded);
+            let outs = c_out.chunks_exact_mut(4).zip(s_out.chunks_exact_mut(4));
+            for (w, (c_out, s_out)) in quarter.zip(outs) {
+                let (s, c) = sin_cos_of::<L, E>(p * L::new([w[0], w[1], w[2], w[3]]));
+                E::put4(c * a, c_out);
+                E::put4(s * a, s_out);
+            }
+        }
+    }
+}
+
+/// `sincos` with the polynomials enough for `E`.
+#[inline(always)]
+fn sin_cos_of<L: Lanes, E: Coeff>(quarter_turns: L) -> (L, L) {
+    if E::SHORT {
+        sin_cos::<L, true>(quarter_turns)
+    } else {
+        sin_cos::<L, false>(quarter_turns)
+    }
+}
+
+/// What a call does, once its lanes are chosen.
+#[derive(Debug)]
+pub(crate) enum Job<'x, 'y, T> {
+    /// Rotate the vectors of a target.
+    Apply(Target<'x, 'y, T>),
+    /// Write cache tables.
+    Cache(CacheOut<'x, T>),
+}
+
+/// Runs `job` over `tokens` tokens (token `k` at `position(k)`) on the best lanes this machine
+/// has.
+#[inline(always)]
+pub(crate) fn run<T: Element>(
+    desc: &Desc<'_>,
+    tokens: usize,
+    position: impl Fn(usize) -> f64,
+    job: Job<'_, '_, T>,
+) {
+    #[cfg(all(
+        target_arch = "x86_64",
+        not(all(target_feature = "avx2", target_feature = "fma"))
+    ))]
+    if super::runtime_avx2() {
+        // SAFETY: the CPU and the OS support AVX2 and FMA (CPUID and XGETBV, just checked).
+        unsafe { run_avx2(desc, tokens, position, job) };
+        return;
+    }
+    run_on::<f64x4, T>(desc, tokens, position, job);
+}
+
+/// [`run`] compiled for AVX2+FMA.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[cfg(all(
+    target_arch = "x86_64",
+    not(all(target_feature = "avx2", target_feature = "fma"))
+))]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn run_avx2<T: Element>(
+    desc: &Desc<'_>,
+    tokens: usize,
+    position: impl Fn(usize) -> f64,
+    job: Job<'_, '_, T>,
+) {
+    run_on::<super::lanes::Avx2, T>(desc, tokens, position, job);
+}
+
+#[inline(always)]
+fn run_on<L: RopeLanes, T: Element>(
+    desc: &Desc<'_>,
+    tokens: usize,
+    position: impl Fn(usize) -> f64,
+    job: Job<'_, '_, T>,
+) {
+    let angles = Vector::<L>(PhantomData);
+    let f32_data = T::MANTISSA_BITS == f32::MANTISSA_DIGITS;
+    match job {
+        Job::Apply(target) if f32_data => {
+            sweep::run::<L::F32, T>(desc, &angles, tokens, position, target);
+        }
+        Job::Apply(target) => sweep::run::<L::F64, T>(desc, &angles, tokens, position, target),
+        Job::Cache(out) if f32_data => sweep::cache::<f32, T>(desc, &angles, tokens, position, out),
+        Job::Cache(out) => sweep::cache::<f64, T>(desc, &angles, tokens, position, out),
+    }
+}
