@@ -57,10 +57,25 @@ where
         Command::Plot(PlotCommand::Decay(args)) => {
             ("plot decay", &args.encoding, Some(args.d_model))
         }
+        Command::Rope(_) | Command::RopeCheck(_) | Command::Plot(PlotCommand::Rope(_)) => {
+            return Ok(ParsedArgs {
+                subcommand: rope_subcommand(&cli.command),
+                encoding: None,
+            });
+        }
     };
     let encoding = d_model.map(|d| encoding.encoding(d)).transpose()?;
     Ok(ParsedArgs {
         subcommand,
         encoding,
     })
+}
+
+/// The name of a RoPE subcommand, which has no sinusoidal encoding.
+fn rope_subcommand(command: &Command) -> &'static str {
+    match command {
+        Command::Rope(_) => "rope",
+        Command::RopeCheck(_) => "rope-check",
+        _ => "plot rope",
+    }
 }

@@ -28,7 +28,9 @@
 mod args;
 mod check;
 mod config;
+mod dtype;
 mod errors;
+mod input;
 mod job;
 pub mod npy;
 mod output;
@@ -36,8 +38,13 @@ mod plot;
 pub mod positions;
 mod progress;
 mod report;
+mod rope;
+mod rope_args;
+mod rope_check;
 mod rows;
+mod safetensors;
 mod signals;
+mod stream;
 mod table;
 mod tmpfile;
 
@@ -93,6 +100,9 @@ fn run(command: &Command) -> Result<Outcome, CliError> {
             plot::heatmap::run(args).map(|()| Outcome::Pass)
         }
         Command::Plot(PlotCommand::Decay(args)) => plot::decay::run(args).map(|()| Outcome::Pass),
+        Command::Rope(args) => rope::run(args).map(|()| Outcome::Pass),
+        Command::RopeCheck(args) => rope_check::run(args),
+        Command::Plot(PlotCommand::Rope(args)) => plot::rope::run(args).map(|()| Outcome::Pass),
     }
 }
 
