@@ -6,5 +6,6 @@
 
 pub mod bounds;
 pub mod golden;
+pub mod reduced;
 pub mod rope_backend;
 pub mod rope_golden;
