@@ -12,10 +12,12 @@ use crate::errors::CliError;
 /// What a command line asks for, as far as it is known before any file is touched.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedArgs {
-    /// The subcommand: `table`, `check`, `plot heatmap` or `plot decay`.
+    /// The subcommand: `table`, `check`, `rope`, `rope-check`, `plot heatmap`, `plot decay`
+    /// or `plot rope`.
     pub subcommand: &'static str,
     /// The validated encoding; `None` for `check` without `--d-model`, whose width comes from
-    /// the file.
+    /// the file, and for the RoPE subcommands, which have none (their configuration is
+    /// validated when they run).
     pub encoding: Option<Encoding>,
 }
 

@@ -9,6 +9,9 @@
 //! posenc check their_pe.npy --tolerance 1e-6                  # how far off is it?
 //! posenc plot heatmap --out heatmap.png
 //! posenc plot decay --out decay.png
+//! posenc rope --preset llama3.1 --max-len 131072 --dtype bf16 --out rope.safetensors
+//! posenc rope-check hf_cos_sin.safetensors --preset llama3.1 --tolerance 1e-3
+//! posenc plot rope --preset llama3.1 --out wavelengths.png
 //! ```
 //!
 //! Every failure is one `error: ...` line on stderr and exit status 2; `check` exits with 1
