@@ -58,7 +58,7 @@ pub(crate) fn run(args: &PlotRopeArgs) -> Result<(), CliError> {
             chart
                 .configure_mesh()
                 .x_label_formatter(&tick_label)
-                .y_label_formatter(&|v: &f64| format!("{v:.3e}"))
+                .y_label_formatter(&power_label)
                 .x_desc("pair index i")
                 .y_desc("wavelength 2π/ω_i (positions, log scale)")
                 .label_style((FONT, sizes.tick))
@@ -113,6 +113,16 @@ pub(crate) fn run(args: &PlotRopeArgs) -> Result<(), CliError> {
     )
 }
 
+/// A log axis label: `1e4` for a power of ten, else two digits (`2.5e3`).
+fn power_label(value: &f64) -> String {
+    let k = value.log10();
+    if (k - k.round()).abs() < 1e-9 {
+        format!("1e{}", k.round())
+    } else {
+        format!("{value:.1e}")
+    }
+}
+
 /// `2π/ω_i` for every pair.
 fn wavelengths(rope: &Rope<'_>) -> Result<Vec<f64>, CliError> {
     (0..rope.pairs())
@@ -148,5 +158,7 @@ mod tests {
         let last = scaled.len() - 1;
         assert!((scaled[last] / unscaled[last] - 8.0).abs() < 1e-9);
         assert_eq!(original_max_len(&rope.scaling()), Some(8192.0));
+        assert_eq!(power_label(&1e7), "1e7");
+        assert_eq!(power_label(&2500.0), "2.5e3");
     }
 }
