@@ -38,7 +38,8 @@ pub(crate) enum Command {
     /// the target under a temporary name and renamed at the end, so an error or Ctrl-C leaves
     /// an existing file untouched.
     Table(TableArgs),
-    /// Compare a .npy table made elsewhere with the exact encoding: the worst error and where
+    /// Compare a table made elsewhere (.npy or safetensors) with the exact encoding: the worst
+    /// error and where
     ///
     /// Reads a table written by PyTorch, NumPy or another library and reports its worst
     /// absolute error, where it is (position, column), and the worst error per decade of
@@ -49,8 +50,9 @@ pub(crate) enum Command {
     /// or less for |scale · position| up to 1.6·10^6, and the report states it for the file.
     ///
     /// The file's shape must be (rows, d_model) or (rows, 1, d_model) or (1, rows, d_model)
-    /// (PyTorch's buffers), in C order, of dtype float32 or float64; row k is at
-    /// position start + k unless --positions is given.
+    /// (PyTorch's buffers), in C order, of dtype float32, float64 or float16 (and bfloat16 in
+    /// safetensors, whose tensor `pe` or only tensor is read); row k is at position start + k
+    /// unless --positions is given.
     Check(CheckArgs),
     /// Write a RoPE cache (cos and sin of every pair's angle, times the attention factor) to
     /// a .npy, safetensors, raw or CSV file, streamed as `table` writes tables.
@@ -183,7 +185,7 @@ pub(crate) struct TableArgs {
 /// `posenc check`.
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// The .npy file to check.
+    /// The .npy or safetensors file to check (told apart by their first bytes).
     pub(crate) file: PathBuf,
     /// Number of columns [default: the file's last dimension]; an error if the file differs.
     #[arg(long)]
