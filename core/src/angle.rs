@@ -1,14 +1,14 @@
-//! Frequencies and angles, formed with about 100 bits so that an output is rounded once.
+//! Frequencies and angles, formed with about 95 bits so that an output is rounded once.
 //!
 //! The accuracy of the whole project rests here, and it is the one frequency source of the
 //! crate: the encoding and rotary position embeddings both take their frequencies and angles
 //! from this file.
 //!
-//! `ω_i = b^(−i/D) = exp(−i·L)` with `L = ln b / D`. `ln b` ([`ln_dd`]) and `exp`
-//! ([`exp_dd`]) are double-double (about 2^−100 relative), so the rounding of the exponent
+//! `ω_i = b^(−i/D) = exp(−i·L)` with `L = ln b / D`. `ln b` ([`ln_dd`]) and
+//! `exp` ([`exp_dd`]) are double-double, about 2^−95 relative, so the rounding of the exponent
 //! `i/D`, which a plain `pow` turns into a relative error of up to `(i/D)·ln b` ulps of ω, never
-//! happens: ω itself is a double-double, a hundred bits of the real `b^(−i/D)`. The angle
-//! `p·ω_i` is then a double-double `hi + lo` to about 2^−100 relative, and
+//! happens: ω itself is a double-double, within about 2^−95 of the real `b^(−i/D)`. The angle
+//! `p·ω_i` is then a double-double `hi + lo` to about 2^−95 relative, and
 //! `sin(hi + lo) = sin(hi) + cos(hi)·lo` to far below an ulp. What remains is `libm`'s sub-ulp
 //! `sin`/`cos` of `hi`: every output is rounded once from a value within about an `f64` ulp.
 
@@ -28,26 +28,95 @@ const LN2_LO: f64 = -1.312_469_841_778_525_5e-27;
 /// ln 2 rounded to `f64`, to choose the reduction's multiple.
 const LN2: f64 = core::f64::consts::LN_2;
 
-/// `1/j!` for j = 3 … 9 as pairs (j = 1, 2 are exact): the Taylor coefficients of `expm1`.
-const INVERSE_FACTORIALS: [(f64, f64); 7] = [
-    (0.166_666_666_666_666_66, 9.251_858_538_542_97e-18),
-    (0.041_666_666_666_666_664, 2.312_964_634_635_742_7e-18),
-    (0.008_333_333_333_333_333, 1.156_482_317_317_871_4e-19),
-    (0.001_388_888_888_888_889, -5.300_543_954_373_577e-20),
-    (0.000_198_412_698_412_698_4, 1.720_955_829_342_070_5e-22),
-    (2.480_158_730_158_73e-5, 2.151_194_786_677_588_2e-23),
-    (2.755_731_922_398_589_3e-6, -1.858_393_274_046_472e-22),
+/// `1/3!` and `1/4!` as pairs: the series terms kept in double-double.
+const SIXTH: (f64, f64) = (0.166_666_666_666_666_66, 9.251_858_538_542_97e-18);
+const TWENTY_FOURTH: (f64, f64) = (0.041_666_666_666_666_664, 2.312_964_634_635_742_7e-18);
+
+/// `2^(j/64)` for j = 0 … 63 as pairs (mpmath, 300 bits).
+const EXP2_SIXTY_FOURTHS: [(f64, f64); 64] = [
+    (1.0, 0.0),
+    (1.0108892860517005, -1.5234778603368577e-17),
+    (1.0218971486541166, 5.109225028973444e-17),
+    (1.0330248790212284, 7.600838874027088e-18),
+    (1.0442737824274138, 8.551889705537965e-17),
+    (1.0556451783605572, 1.759325738772092e-18),
+    (1.0671404006768237, -7.899853966841582e-17),
+    (1.0787607977571199, -6.656660436056593e-17),
+    (1.0905077326652577, -3.046782079812471e-17),
+    (1.102382583307841, 5.2660368715706944e-17),
+    (1.1143867425958924, 1.0410278456845571e-16),
+    (1.1265216186082418, 5.165856758795457e-17),
+    (1.1387886347566916, 8.912812676025408e-17),
+    (1.1511892299529827, 3.250710218863827e-17),
+    (1.1637248587775775, 3.8292048369240935e-17),
+    (1.1763969916502812, 5.554203254218079e-17),
+    (1.189207115002721, 3.982015231465646e-17),
+    (1.202156731452703, 6.644981499252301e-17),
+    (1.215247359980469, -7.712630692681488e-17),
+    (1.22848053610687, -1.89878163130253e-17),
+    (1.241857812073484, 4.658027591836937e-17),
+    (1.255380757024691, -6.7113898212968784e-18),
+    (1.2690509571917332, 2.667932131342186e-18),
+    (1.2828700160787783, 1.713594918243561e-17),
+    (1.2968395546510096, 2.5382502794888315e-17),
+    (1.3109612115247644, -7.181536135519454e-17),
+    (1.3252366431597413, -2.8587312100388614e-17),
+    (1.339667524053303, 8.927282594831732e-17),
+    (1.3542555469368927, 7.70094837980299e-17),
+    (1.3690024229745905, 9.593797919118849e-17),
+    (1.383909881963832, -6.770511658794786e-17),
+    (1.3989796725383112, -9.614213209051323e-17),
+    (core::f64::consts::SQRT_2, -9.667293313452913e-17),
+    (1.42961333839197, -1.2031642489053655e-17),
+    (1.4451808069770467, -3.0237581349939873e-17),
+    (1.460917794180647, -5.600377186075216e-17),
+    (1.4768261459394993, -3.483994556892796e-17),
+    (1.4929077282912648, 1.4192920154284036e-17),
+    (1.5091644275934228, -1.016455327754295e-16),
+    (1.5255981507445384, -1.1024941712342561e-16),
+    (1.5422108254079407, 7.949834809697621e-17),
+    (1.559004400237837, 3.7812070533575275e-17),
+    (1.5759808451078865, -1.0136916471278304e-17),
+    (1.593142151342267, -1.0094406542311964e-16),
+    (1.6104903319492543, 2.4707192569797888e-17),
+    (1.6280274218573478, -6.712955084707084e-17),
+    (1.645755478153965, -1.0125679913674773e-16),
+    (1.6636765803267364, 5.8909926967131e-17),
+    (1.681792830507429, 8.199010020581497e-17),
+    (1.7001063537185235, -8.0237193703977e-18),
+    (1.718619298122478, -1.851380418263111e-17),
+    (1.7373338352737062, 3.164389299292957e-17),
+    (1.7562521603732995, 2.960140695448873e-17),
+    (1.7753764925265212, 6.429731796556572e-17),
+    (1.7947090750031072, 1.8227458427912087e-17),
+    (1.8142521755003989, -9.969531538920349e-17),
+    (1.8340080864093424, 3.283107224245627e-17),
+    (1.8539791250833855, 9.761887490727594e-17),
+    (1.8741676341103, -6.122763413004143e-17),
+    (1.8945759815869656, 3.4034035352165297e-17),
+    (1.9152065613971474, -1.0619946056195963e-16),
+    (1.9360617934922943, 1.0332385960676326e-16),
+    (1.9571441241754002, 8.960767791036668e-17),
+    (1.978456026387951, 4.0388753109278167e-17),
 ];
 
-/// The reduced argument is divided by 2^SQUARINGS and the result squared back that often.
-const SQUARINGS: i32 = 9;
+/// `1/j!` for j = 5 … 10, the tail of `expm1`'s series, summed in `f64`.
+const TAIL: [f64; 6] = [
+    0.008333333333333333,
+    0.001388888888888889,
+    0.0001984126984126984,
+    2.48015873015873e-05,
+    2.7557319223985893e-06,
+    2.755731922398589e-07,
+];
 
-/// `exp(hi + lo)` as a pair, to about 2^−100 relative; `(0, 0)` below −745 (and for NaN),
+/// `exp(hi + lo)` as a pair, to about 2^−95 relative; `(0, 0)` below −745 (and for NaN),
 /// `(∞, 0)` above 709.
 ///
-/// `x = k·ln 2 + r` with ln 2 in three parts (so `r` is exact to 2^−106), `r/2^9` goes through
-/// the Taylor series of `expm1` to degree 9 (its remainder is below 2^−113), and
-/// `expm1(2t) = expm1(t)·(expm1(t) + 2)` squares it back without losing the small values' bits.
+/// `x = (64m + j)·(ln 2/64) + r` with ln 2 in three parts (so `r` is exact to 2^−106) and
+/// `|r| ≤ ln 2/128`; then `exp x = 2^m · 2^(j/64) · (1 + expm1 r)`, the table value a pair and
+/// `expm1 r` its Taylor series to degree 10 (remainder below 2^−107): the terms from `r^5` on
+/// (under 4·10^−14) summed in `f64`, whose rounding stays under 2^−96, the first four as pairs.
 pub(crate) fn exp_dd((hi, lo): (f64, f64)) -> (f64, f64) {
     if hi.is_nan() || hi <= -745.0 {
         return (0.0, 0.0);
@@ -55,29 +124,30 @@ pub(crate) fn exp_dd((hi, lo): (f64, f64)) -> (f64, f64) {
     if hi > 709.0 {
         return (f64::INFINITY, 0.0);
     }
-    let k = libm::round(hi / LN2);
-    let r = add_dd((hi, lo), (-k * LN2_HI, 0.0));
-    let r = add_dd(r, two_prod(-k, LN2_MID));
-    let r = add_dd(r, (-k * LN2_LO, 0.0));
-    let scale = libm::ldexp(1.0, -SQUARINGS);
-    let t = (r.0 * scale, r.1 * scale);
-    let mut poly = INVERSE_FACTORIALS[INVERSE_FACTORIALS.len() - 1];
-    for &c in INVERSE_FACTORIALS.iter().rev().skip(1) {
-        poly = add_dd(mul_dd(poly, t), c);
-    }
-    poly = add_dd(mul_dd(poly, t), (0.5, 0.0));
-    poly = add_dd(mul_dd(poly, t), (1.0, 0.0));
-    let mut m1 = mul_dd(poly, t);
-    for _ in 0..SQUARINGS {
-        m1 = mul_dd(m1, add_dd(m1, (2.0, 0.0)));
-    }
-    let (e_hi, e_lo) = add_dd((1.0, 0.0), m1);
-    // |k| ≤ 1075 here, so the conversion is exact.
-    let k = k as i32;
-    (libm::ldexp(e_hi, k), libm::ldexp(e_lo, k))
+    // |n| ≤ 64·1075 < 2^17, so n·LN2_HI/64 (32 + 17 bits) is exact.
+    let n = libm::round(hi * (64.0 / LN2));
+    let step = 1.0 / 64.0;
+    let r = add_dd((hi, lo), (-n * (LN2_HI * step), 0.0));
+    let r = add_dd(r, two_prod(-n, LN2_MID * step));
+    let r = add_dd(r, (-n * (LN2_LO * step), 0.0));
+    let t = r.0;
+    let tail = TAIL.iter().rev().fold(0.0, |acc, &c| acc * t + c);
+    // expm1 r = r·(1 + r·(1/2 + r·(1/6 + r·(1/24 + r·tail))))
+    let mut poly = add_dd(mul_dd((tail, 0.0), r), TWENTY_FOURTH);
+    poly = add_dd(mul_dd(poly, r), SIXTH);
+    poly = add_dd(mul_dd(poly, r), (0.5, 0.0));
+    poly = add_dd(mul_dd(poly, r), (1.0, 0.0));
+    let m1 = mul_dd(poly, r);
+    // n is an integer with |n| < 2^17, so the conversion is exact; in two's complement
+    // n & 63 is n mod 64 and n >> 6 is ⌊n / 64⌋, negative n included.
+    let n = n as i32;
+    let table = EXP2_SIXTY_FOURTHS[(n & 63) as usize];
+    let m = n >> 6;
+    let (e_hi, e_lo) = add_dd(table, mul_dd(table, m1));
+    (libm::ldexp(e_hi, m), libm::ldexp(e_lo, m))
 }
 
-/// `ln x` as a pair `hi + lo`, to about 2^−100 absolute, for a finite `x > 0`.
+/// `ln x` as a pair `hi + lo`, to about 2^−95 absolute, for a finite `x > 0`.
 ///
 /// One Newton step on `libm::log`: with `y = log(x)`, `x·exp(−y) = 1 + δ` and
 /// `ln x = y + ln(1 + δ) = y + δ − δ²/2` (`|δ| < 2^−51`, so the next term is below 2^−150).
@@ -96,7 +166,7 @@ pub(crate) fn ln_of_dd((hi, lo): (f64, f64)) -> (f64, f64) {
 /// The frequencies `ω_i = b^(−i/D) = exp(−i·L)` of a base and denominator, as pairs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Frequencies {
-    /// `L = ln b / D` to about 2^−100 relative; `+∞` when the quotient overflows (every `ω_i`
+    /// `L = ln b / D` to about 2^−95 relative; `+∞` when the quotient overflows (every `ω_i`
     /// with `i > 0` is then 0). Never NaN, so that equality of configurations stays reflexive.
     per_index: (f64, f64),
 }
@@ -149,7 +219,7 @@ impl ScaledPosition {
     }
 }
 
-/// `θ = c·p·ω` as `(hi, lo)`, for `ω` a pair: about 2^−100 relative below `|θ| = 2^40`.
+/// `θ = c·p·ω` as `(hi, lo)`, for `ω` a pair: about 2^−95 relative below `|θ| = 2^40`.
 #[inline]
 pub(crate) fn angle_parts(scaled: ScaledPosition, omega: (f64, f64)) -> (f64, f64) {
     mul_dd((scaled.hi, scaled.lo), omega)
@@ -238,11 +308,19 @@ impl Encoding {
 }
 
 /// `sin` and `cos` of `hi + lo`, clamped to [−1, 1] so that no rounding can leave the range.
+///
+/// `sin(hi + lo) = sin hi·(1 − lo²/2) + cos hi·lo` and its cosine twin, to third order in
+/// `lo`: below `|θ| = 2^24` the second-order term (under 2^−59) hardly matters, but up to
+/// [`LOW_PART_LIMIT`] `lo` reaches 2^−13 and without it the pair's norm would drift by `lo²/2`.
 #[inline]
 fn sin_cos_parts((hi, lo): (f64, f64)) -> (f64, f64) {
     let (s, c) = libm::sincos(hi);
     let (s, c) = if hi.abs() < LOW_PART_LIMIT {
-        (s + c * lo, c - s * lo)
+        let half_square = 0.5 * lo * lo;
+        (
+            (s - s * half_square) + c * lo,
+            (c - c * half_square) - s * lo,
+        )
     } else {
         (s, c)
     };
@@ -257,11 +335,12 @@ mod tests {
     const LO_OF_0_01: f64 = -2.081_668_171_172_168_4e-19;
 
     #[test]
-    fn exp_dd_of_one_is_e_to_a_hundred_bits() {
+    fn exp_dd_of_one_is_e_to_95_bits() {
         // e = 2.718281828459045 + 1.4456468917292502e-16 (hi + lo of the real e).
         let (hi, lo) = exp_dd((1.0, 0.0));
         assert_eq!(hi, core::f64::consts::E);
-        assert!((lo - 1.445_646_891_729_250_2e-16).abs() < 1e-31);
+        let error = (lo - 1.445_646_891_729_250_2e-16).abs() / core::f64::consts::E;
+        assert!(error < libm::ldexp(1.0, -95), "relative error {error:e}");
     }
 
     #[test]
@@ -287,12 +366,16 @@ mod tests {
 
     #[test]
     fn frequencies_of_ten_thousand_over_two_halve_at_one() {
-        // 10000^(−1/2) = 0.01 exactly in the reals; the pair must hold it to 2^−100.
+        // 10000^(−1/2) = 0.01 exactly in the reals; the pair must hold it to 2^−95.
         let f = Frequencies::new(ln_dd(10_000.0), (2.0, 0.0));
         let (hi, lo) = f.omega(1);
         assert_eq!(hi, 0.01);
         // 0.01 − (the f64 nearest 0.01), in the reals.
-        assert!((lo - LO_OF_0_01).abs() < 1e-33, "lo = {lo:e}");
+        let error = (lo - LO_OF_0_01).abs() / 0.01;
+        assert!(
+            error < libm::ldexp(1.0, -95),
+            "lo = {lo:e}: relative error {error:e}"
+        );
         assert_eq!(f.omega(0), (1.0, 0.0));
     }
 }

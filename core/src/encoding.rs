@@ -229,7 +229,7 @@ impl Encoding {
     /// `L = ln b / D` as an unevaluated pair `(hi, lo)` of about 100 bits, so that
     /// `ω_i = exp(−i·L)`; computed once here, for vector paths that build ω themselves.
     ///
-    /// `ln b` is the core's double-double logarithm (about 2^−100 absolute), divided by the exact
+    /// `ln b` is the core's double-double logarithm (about 2^−95 absolute), divided by the exact
     /// `D`: the same `L` the core's own frequencies `exp(−i·L)` use. Where `D` is not in `(0, 10^270)` (possible only with one frequency, or a shift
     /// that leaves `D` tiny) or the quotient does not fit an `f64`, the pair is `(∞, 0)`.
     ///

@@ -340,6 +340,15 @@ fn calls_refuse_bad_buffers_and_positions_and_leave_them_untouched() {
         rope.pair_columns(2),
         Err(Error::PairOutOfRange { pair: 2, pairs: 2 })
     );
+    let mut omega = [9.0f64; 3];
+    assert_eq!(
+        rope.frequencies(&mut omega),
+        Err(Error::BufferLength {
+            expected: 2,
+            actual: 3
+        })
+    );
+    assert_eq!(omega, [9.0; 3]);
     // Zero heads is a whole number of heads.
     assert_eq!(rope.apply_heads(1.0, &mut [0.0f32; 0]), Ok(()));
 }

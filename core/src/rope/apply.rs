@@ -42,7 +42,7 @@ impl Rope<'_> {
     }
 
     /// The angle `θ_pair = p·ω_pair` as an unevaluated pair `hi + lo`: the double-double
-    /// product of `p` and [`frequency_parts`](Rope::frequency_parts), about 2^−100 relative
+    /// product of `p` and [`frequency_parts`](Rope::frequency_parts), about 2^−95 relative
     /// below `|θ| = 2^40`.
     ///
     /// # Errors
@@ -106,7 +106,8 @@ impl Rope<'_> {
 
     /// Applies RoPE at `position` to one head vector `x` (`head_dim` values) in place: pair i
     /// becomes `a·(u·cos θ_i − v·sin θ_i)`, `a·(v·cos θ_i + u·sin θ_i)`, computed in `f64`
-    /// and rounded once; dimensions `rotary_dim..head_dim` are not touched.
+    /// and rounded once; dimensions `rotary_dim..head_dim` are not touched. (An attention factor
+    /// near the type's largest value can overflow results to ±∞; never to NaN.)
     ///
     /// ```
     /// use posenc_core::Rope;
@@ -129,6 +130,19 @@ impl Rope<'_> {
     /// Applies RoPE at `position` to every head of one token, `heads` being
     /// `[heads, head_dim]` row-major (any number of heads, 0 included); all heads share one
     /// set of angles, formed once.
+    ///
+    /// ```
+    /// use posenc_core::RopePreset;
+    ///
+    /// let rope = RopePreset::GptJ6B.rope()?; // head_dim 256, rotary 64, interleaved
+    /// let mut token = vec![0.125f32; 16 * 256]; // 16 heads
+    /// rope.apply_heads(4096.0, &mut token)?;
+    /// let mut one = vec![0.125f32; 256];
+    /// rope.apply(4096.0, &mut one)?;
+    /// assert!(token.chunks(256).all(|head| head == one.as_slice()));
+    /// assert!(rope.apply_heads(4096.0, &mut token[..300]).is_err());
+    /// # Ok::<(), posenc_core::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::NotWholeHeads`] when the length is not a multiple of `head_dim`,

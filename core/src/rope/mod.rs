@@ -123,7 +123,7 @@ impl<'a> Rope<'a> {
     }
 
     /// The base the default frequencies use: θ, or `θ·X^(r/(r−2))` for `ntk` / `dynamic`
-    /// (rounded; the frequencies use its logarithm to about 2^−100).
+    /// (rounded; the frequencies use its logarithm to about 2^−95).
     #[must_use]
     pub fn effective_theta(&self) -> f64 {
         libm::exp(self.ln_base)
@@ -164,7 +164,7 @@ impl<'a> Rope<'a> {
         Ok(self.pairing.columns(self.rotary_dim, pair))
     }
 
-    /// The frequency `ω_pair`, rounded to `f64` (correctly rounded but for about 2^−100).
+    /// The frequency `ω_pair`, rounded to `f64` (correctly rounded but for about 2^−95).
     ///
     /// ```
     /// use posenc_core::Rope;
@@ -190,6 +190,34 @@ impl<'a> Rope<'a> {
     pub fn frequency_parts(&self, pair: usize) -> Result<(f64, f64), Error> {
         self.check_pair(pair)?;
         Ok(self.omega(pair))
+    }
+
+    /// Writes `ω_i` of every pair, rounded to `f64`, into `out` (`pairs()` values).
+    ///
+    /// ```
+    /// use posenc_core::{Rope, Scaling};
+    ///
+    /// let rope = Rope::builder(8).scaling(Scaling::Linear { factor: 2.0 }).build()?;
+    /// let mut omega = [0.0; 4];
+    /// rope.frequencies(&mut omega)?;
+    /// assert_eq!(omega[0], 0.5);
+    /// assert!((omega[2] - 0.005).abs() < 1e-18); // 10000^(-2/4) / 2
+    /// # Ok::<(), posenc_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::BufferLength`] when `out.len() != pairs()`; `out` is then untouched.
+    pub fn frequencies(&self, out: &mut [f64]) -> Result<(), Error> {
+        if out.len() != self.pairs() {
+            return Err(Error::BufferLength {
+                expected: self.pairs(),
+                actual: out.len(),
+            });
+        }
+        for (pair, w) in out.iter_mut().enumerate() {
+            *w = self.omega(pair).0;
+        }
+        Ok(())
     }
 
     /// `ω_pair` as a pair, for a pair the caller has checked.

@@ -5,7 +5,7 @@
 //! scalings that change the base (`ntk`, `dynamic`) do so through its logarithm, as a pair:
 //! `ln b' = ln b + (r/(r−2))·ln X`. The others multiply the default `ω_i^0` by a factor `m_i`
 //! formed as a pair too (`1/f`, a YaRN or Llama 3 ramp, `1/e_i`), so that no frequency is
-//! off by more than about 2^−100 relative and no angle below `|θ| = 2^40` by more than that.
+//! off by more than about 2^−95 relative and no angle below `|θ| = 2^40` by more than that.
 
 use crate::Error;
 use crate::angle::{ln_dd, ln_of_dd};
