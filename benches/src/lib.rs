@@ -6,6 +6,11 @@
 //!   PyTorch tutorial's `PositionalEncoding`: the angle `pos · div` formed in `f32`, std's
 //!   `f32` `sin`/`cos`. Fast, and off by up to `|θ|·2^−24` (useless by position 10^6).
 //! - [`memset`]: writing the same bytes with a constant, the floor for any table writer.
+//! - [`rope`]: the RoPE baselines; with the `candle` feature, `candle`: candle-nn's CPU `rope`.
+
+#[cfg(feature = "candle")]
+pub mod candle;
+pub mod rope;
 
 /// One interleaved row of the paper's encoding (base 10 000) at integer `position`, the naive
 /// way: per pair `div = exp(−2i·ln(10000)/d)` and `a = pos · div` in `f32`, then `sin a`,

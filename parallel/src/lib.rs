@@ -70,7 +70,7 @@ pub use posenc_core::{
 pub use posenc_simd::row_position;
 
 pub use posenc_core::{Llama3, LongRope, Pairing, Rope, RopeBuilder, RopePreset, Scaling, Yarn};
-pub use posenc_simd::{CacheLayout, HeadLayout, Positions};
+pub use posenc_simd::{CacheLayout, HeadLayout, Positions, PreparedRope};
 pub use rope::{BatchPositions, rope_apply_batch, rope_cache};
 
 /// Writes rows `first_row .. first_row + out.len() / d_model` of the table that starts at

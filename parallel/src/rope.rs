@@ -10,7 +10,7 @@
 use rayon::prelude::*;
 
 use posenc_core::{Element, Error, Rope};
-use posenc_simd::{CacheLayout, HeadLayout, Positions};
+use posenc_simd::{CacheLayout, HeadLayout, Positions, PreparedRope};
 
 use crate::chunk::CHUNK_BYTES;
 
@@ -158,6 +158,8 @@ pub fn rope_apply_batch<T: Element>(
     }
     let hd = rope.head_dim();
     let per_task = tokens_per_task::<T>(heads * hd);
+    // The frequencies once for every task.
+    let prepared = PreparedRope::new(rope);
     x.par_chunks_mut(sequence)
         .enumerate()
         .try_for_each(|(b, xb)| match layout {
@@ -168,7 +170,7 @@ pub fn rope_apply_batch<T: Element>(
                     let first = c * per_task;
                     let count = part.len() / (heads * hd);
                     let given = task_positions(positions, tokens, b, first, count);
-                    posenc_simd::rope_apply(rope, layout, heads, given, part)
+                    prepared.apply(layout, heads, given, part)
                 }),
             HeadLayout::HeadsTokens => {
                 // Task c gets tokens c·per_task .. of every head.
@@ -187,7 +189,7 @@ pub fn rope_apply_batch<T: Element>(
                         let first = c * per_task;
                         let count = task.first().map_or(0, |h| h.len() / hd);
                         let given = task_positions(positions, tokens, b, first, count);
-                        posenc_simd::rope_apply_heads(rope, given, &mut task)
+                        prepared.apply_heads(given, &mut task)
                     })
             }
         })
@@ -221,6 +223,7 @@ pub fn rope_cache<T: Element>(
     }
     let (unit, second_unit) = (first.len() / tokens, second.len() / tokens);
     let per_task = tokens_per_task::<T>(unit + second_unit);
+    let prepared = PreparedRope::new(rope);
     let task = |c: usize, first_part: &mut [T], second_part: &mut [T]| {
         let (at, count) = (c * per_task, first_part.len() / unit);
         let given = match positions {
@@ -230,7 +233,7 @@ pub fn rope_cache<T: Element>(
             },
             Positions::Each(list) => Positions::Each(list.get(at..at + count).unwrap_or_default()),
         };
-        posenc_simd::rope_cache(rope, layout, given, first_part, second_part)
+        prepared.cache(layout, given, first_part, second_part)
     };
     let firsts = first.par_chunks_mut(per_task * unit);
     if second_unit == 0 {

@@ -75,8 +75,8 @@ pub use posenc_core::{Column, Element, Encoding, Error, Layout, Preset};
 pub use block::{check_block, check_positions, row_position};
 pub use posenc_core::{Llama3, LongRope, Pairing, Rope, RopeBuilder, RopePreset, Scaling, Yarn};
 pub use rope::{
-    CacheLayout, HeadLayout, Positions, check_rope_block, check_rope_cache, check_rope_heads,
-    rope_apply, rope_apply_heads, rope_cache,
+    CacheLayout, HeadLayout, Positions, PreparedRope, check_rope_block, check_rope_cache,
+    check_rope_heads, rope_apply, rope_apply_heads, rope_cache,
 };
 
 /// The path the crate-root functions take in this build on this machine: `"portable"` with the

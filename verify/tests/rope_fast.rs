@@ -716,3 +716,124 @@ fn invalid_batches_write_nothing() {
         Err(Error::NonFinitePosition(f64::INFINITY))
     );
 }
+
+/// The golden file through posenc-simd: every (position, pair) of every case as a cache value
+/// (f32 and f64) and as the rotation of the unit pair (1, 0), in both pairings, within the
+/// SPEC's fast-path bounds of the exact values; the worst fraction per scaling is printed.
+#[test]
+fn golden_rows_are_within_the_fast_path_bounds() {
+    use posenc_testkit::rope_golden::cases;
+    use std::collections::BTreeMap;
+    // scaling → worst fractions [cache f32, cache f64, pair f32, pair f64].
+    let mut worst: BTreeMap<String, [f64; 4]> = BTreeMap::new();
+    let mut rows = 0;
+    for case in cases() {
+        let mut positions: Vec<f64> = case.rows.iter().map(|r| r.position).collect();
+        positions.dedup();
+        let (n, r) = (case.rope.pairs(), case.rope.rotary_dim());
+        let each = Positions::Each(&positions);
+        let mut c32 = vec![0.0f32; positions.len() * r];
+        rope_cache(&case.rope, CacheLayout::Vllm, each, &mut c32, &mut []).unwrap();
+        let mut c64 = vec![0.0f64; positions.len() * r];
+        rope_cache(&case.rope, CacheLayout::Vllm, each, &mut c64, &mut []).unwrap();
+        let entry = worst.entry(case.scaling.clone()).or_default();
+        for pairing in [Pairing::Half, Pairing::Interleaved] {
+            let rope = case.rope.to_builder().pairing(pairing).build().unwrap();
+            // One vector per (position, pair): (u, v) = (1, 0) on pair `pair`, 0 elsewhere.
+            let mut x32 = vec![0.0f32; case.rows.len() * r];
+            let mut x64 = vec![0.0f64; case.rows.len() * r];
+            let mut listed = Vec::with_capacity(case.rows.len());
+            for (k, row) in case.rows.iter().enumerate() {
+                let (u, _) = rope.pair_columns(row.pair).unwrap();
+                x32[k * r + u] = 1.0;
+                x64[k * r + u] = 1.0;
+                listed.push(row.position);
+            }
+            let given = Positions::Each(&listed);
+            rope_apply(&rope, HeadLayout::TokensHeads, 1, given, &mut x32).unwrap();
+            rope_apply(&rope, HeadLayout::TokensHeads, 1, given, &mut x64).unwrap();
+            for (k, row) in case.rows.iter().enumerate() {
+                let (u, v) = rope.pair_columns(row.pair).unwrap();
+                let theta = row.position * row.omega;
+                let a = row.attention;
+                let (ec, es) = (a * row.cos, a * row.sin);
+                let see = |slot: &mut f64, error: f64, bound: f64, what: &str| {
+                    let fraction = error / bound;
+                    assert!(
+                        fraction <= 1.0,
+                        "{} {what}: p={} pair {}: {fraction}",
+                        case.name,
+                        row.position,
+                        row.pair
+                    );
+                    *slot = slot.max(fraction);
+                };
+                see(
+                    &mut entry[2],
+                    (f64::from(x32[k * r + u]) - ec).abs(),
+                    bound::pair_f32(a, 1.0, 0.0),
+                    "f32 u'",
+                );
+                see(
+                    &mut entry[2],
+                    (f64::from(x32[k * r + v]) - es).abs(),
+                    bound::pair_f32(a, 1.0, 0.0),
+                    "f32 v'",
+                );
+                see(
+                    &mut entry[3],
+                    (x64[k * r + u] - ec).abs(),
+                    bound::pair_f64(theta, a, 1.0, 0.0),
+                    "f64 u'",
+                );
+                see(
+                    &mut entry[3],
+                    (x64[k * r + v] - es).abs(),
+                    bound::pair_f64(theta, a, 1.0, 0.0),
+                    "f64 v'",
+                );
+                if pairing == Pairing::Half {
+                    rows += 1;
+                    let t = positions.iter().position(|&p| p == row.position).unwrap();
+                    let (i, cn) = (row.pair, t * r);
+                    see(
+                        &mut entry[0],
+                        (f64::from(c32[cn + i]) - ec).abs(),
+                        bound::cache_f32(a),
+                        "f32 cos",
+                    );
+                    see(
+                        &mut entry[0],
+                        (f64::from(c32[cn + n + i]) - es).abs(),
+                        bound::cache_f32(a),
+                        "f32 sin",
+                    );
+                    see(
+                        &mut entry[1],
+                        (c64[cn + i] - ec).abs(),
+                        bound::cache_f64(theta, a),
+                        "f64 cos",
+                    );
+                    see(
+                        &mut entry[1],
+                        (c64[cn + n + i] - es).abs(),
+                        bound::cache_f64(theta, a),
+                        "f64 sin",
+                    );
+                }
+            }
+        }
+    }
+    assert!(rows > 0, "no golden rows");
+    println!("posenc-simd RoPE vs golden ({rows} rows), worst fraction of the fast-path bound:");
+    println!(
+        "{:>10}  cache f32  cache f64  pair f32  pair f64",
+        "scaling"
+    );
+    for (scaling, w) in &worst {
+        println!(
+            "{scaling:>10}  {:9.3}  {:9.3}  {:8.3}  {:8.3}",
+            w[0], w[1], w[2], w[3]
+        );
+    }
+}

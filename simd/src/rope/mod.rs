@@ -62,31 +62,151 @@ impl Desc<'_> {
     }
 }
 
-/// Runs `f` with the call's [`Desc`] of `rope`, or returns `None` where the configuration
-/// is wider than the buffers ([`MAX_PAIRS`]).
-fn with_desc<R>(rope: &Rope<'_>, f: impl FnOnce(&Desc<'_>) -> R) -> Option<R> {
-    let pairs = rope.pairs();
-    if pairs > MAX_PAIRS {
-        return None;
+impl<'a> Desc<'a> {
+    /// The description of `rope`, or `None` where the configuration is wider than the
+    /// buffers ([`MAX_PAIRS`]).
+    pub(crate) fn new(rope: &'a Rope<'a>) -> Option<Desc<'a>> {
+        let pairs = rope.pairs();
+        if pairs > MAX_PAIRS {
+            return None;
+        }
+        let mut quarter = [0.0f64; MAX_PAIRS];
+        let omega = quarter.get_mut(..pairs).unwrap_or_default();
+        // `omega` has exactly one value per pair: the core cannot fail here.
+        let _ = rope.frequencies(omega);
+        let mut max_omega = 0.0f64;
+        for w in omega {
+            max_omega = max_omega.max(*w);
+            *w *= core::f64::consts::FRAC_2_PI;
+        }
+        Some(Desc {
+            pairs,
+            head_dim: rope.head_dim(),
+            interleaved: rope.pairing() == Pairing::Interleaved,
+            attention: rope.attention_factor(),
+            quarter,
+            max_omega,
+            rope,
+        })
     }
-    let mut quarter = [0.0f64; MAX_PAIRS];
-    let mut max_omega = 0.0f64;
-    for (i, w) in quarter.iter_mut().enumerate().take(pairs) {
-        // Every pair below `pairs` has a frequency.
-        let omega = rope.frequency(i).unwrap_or(0.0);
-        max_omega = max_omega.max(omega);
-        *w = omega * core::f64::consts::FRAC_2_PI;
+}
+
+/// A RoPE configuration with its frequencies fetched from the core once, for repeated calls:
+/// decoding applies RoPE to one token per layer and step, where asking the core for every
+/// ω_i (each a double-double `exp`) would cost more than the rotation itself. The free
+/// functions ([`rope_apply`], [`rope_apply_heads`], [`rope_cache`]) make one per call.
+///
+/// ```
+/// use posenc_simd::{HeadLayout, Positions, PreparedRope, RopePreset};
+///
+/// let rope = RopePreset::Llama31.rope()?;
+/// let prepared = PreparedRope::new(&rope);
+/// let mut q = vec![0.5f32; 32 * 128]; // one token, 32 heads
+/// for step in 0..4 {
+///     let position = [100_000.0 + f64::from(step)];
+///     prepared.apply(HeadLayout::TokensHeads, 32, Positions::Each(&position), &mut q)?;
+/// }
+/// # Ok::<(), posenc_simd::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct PreparedRope<'a> {
+    rope: &'a Rope<'a>,
+    /// `None` for configurations wider than the buffers: every value through the core.
+    desc: Option<Desc<'a>>,
+}
+
+impl<'a> PreparedRope<'a> {
+    /// Fetches the frequencies of `rope`.
+    #[must_use]
+    pub fn new(rope: &'a Rope<'a>) -> PreparedRope<'a> {
+        PreparedRope {
+            rope,
+            desc: Desc::new(rope),
+        }
     }
-    let desc = Desc {
-        pairs,
-        head_dim: rope.head_dim(),
-        interleaved: rope.pairing() == Pairing::Interleaved,
-        attention: rope.attention_factor(),
-        quarter,
-        max_omega,
-        rope,
-    };
-    Some(f(&desc))
+
+    /// The configuration.
+    #[must_use]
+    pub const fn rope(&self) -> &'a Rope<'a> {
+        self.rope
+    }
+
+    /// [`rope_apply`] with this configuration.
+    ///
+    /// # Errors
+    /// As [`rope_apply`].
+    pub fn apply<T: Element>(
+        &self,
+        layout: HeadLayout,
+        heads: usize,
+        positions: Positions<'_>,
+        x: &mut [T],
+    ) -> Result<(), Error> {
+        let tokens = check_rope_block(self.rope, layout, heads, positions, x.len())?;
+        let target = match layout {
+            HeadLayout::TokensHeads => Target::TokensHeads { x, heads },
+            HeadLayout::HeadsTokens => Target::HeadsTokens { x, tokens },
+        };
+        self.run_apply(tokens, positions, target);
+        Ok(())
+    }
+
+    /// [`rope_apply_heads`] with this configuration.
+    ///
+    /// # Errors
+    /// As [`rope_apply_heads`].
+    pub fn apply_heads<T: Element>(
+        &self,
+        positions: Positions<'_>,
+        heads: &mut [&mut [T]],
+    ) -> Result<(), Error> {
+        let tokens = check_rope_heads(self.rope, positions, heads)?;
+        self.run_apply(tokens, positions, Target::Heads(heads));
+        Ok(())
+    }
+
+    /// [`rope_cache`] with this configuration.
+    ///
+    /// # Errors
+    /// As [`rope_cache`].
+    pub fn cache<T: Element>(
+        &self,
+        layout: CacheLayout,
+        positions: Positions<'_>,
+        first: &mut [T],
+        second: &mut [T],
+    ) -> Result<(), Error> {
+        let tokens = check_rope_cache(self.rope, layout, positions, first.len(), second.len())?;
+        let out = match layout {
+            CacheLayout::Vllm => CacheOut::Vllm(first),
+            CacheLayout::Candle => CacheOut::Candle {
+                cos: first,
+                sin: second,
+            },
+            CacheLayout::HuggingFace => CacheOut::HuggingFace {
+                cos: first,
+                sin: second,
+            },
+        };
+        match &self.desc {
+            Some(desc) => backend::cache(desc, tokens, positions, out),
+            None => sweep::wide_cache(self.rope, tokens, |k| positions.at(k), out),
+        }
+        Ok(())
+    }
+
+    /// Rotates a checked target.
+    fn run_apply<T: Element>(
+        &self,
+        tokens: usize,
+        positions: Positions<'_>,
+        target: Target<'_, '_, T>,
+    ) {
+        match &self.desc {
+            Some(desc) => backend::apply(desc, tokens, positions, target),
+            None => sweep::wide_apply(self.rope, tokens, |k| positions.at(k), target),
+        }
+    }
 }
 
 /// How the query or key vectors of a block are laid out in memory.
@@ -276,31 +396,7 @@ pub fn rope_apply<T: Element>(
     positions: Positions<'_>,
     x: &mut [T],
 ) -> Result<(), Error> {
-    let tokens = check_rope_block(rope, layout, heads, positions, x.len())?;
-    let target = match layout {
-        HeadLayout::TokensHeads => Target::TokensHeads { x, heads },
-        HeadLayout::HeadsTokens => Target::HeadsTokens { x, tokens },
-    };
-    run_apply(rope, tokens, positions, target);
-    Ok(())
-}
-
-/// Rotates a checked target.
-fn run_apply<T: Element>(
-    rope: &Rope<'_>,
-    tokens: usize,
-    positions: Positions<'_>,
-    target: Target<'_, '_, T>,
-) {
-    let mut target = Some(target);
-    let done = with_desc(rope, |desc| {
-        if let Some(target) = target.take() {
-            backend::apply(desc, tokens, positions, target);
-        }
-    });
-    if let (None, Some(target)) = (done, target) {
-        sweep::wide_apply(rope, tokens, |k| positions.at(k), target);
-    }
+    PreparedRope::new(rope).apply(layout, heads, positions, x)
 }
 
 /// Checks a block given as one `[tokens, head_dim]` slice per head as [`rope_apply_heads`]
@@ -341,9 +437,7 @@ pub fn rope_apply_heads<T: Element>(
     positions: Positions<'_>,
     heads: &mut [&mut [T]],
 ) -> Result<(), Error> {
-    let tokens = check_rope_heads(rope, positions, heads)?;
-    run_apply(rope, tokens, positions, Target::Heads(heads));
-    Ok(())
+    PreparedRope::new(rope).apply_heads(positions, heads)
 }
 
 /// The layout of RoPE cache tables.
@@ -428,29 +522,7 @@ pub fn rope_cache<T: Element>(
     first: &mut [T],
     second: &mut [T],
 ) -> Result<(), Error> {
-    let tokens = check_rope_cache(rope, layout, positions, first.len(), second.len())?;
-    let out = match layout {
-        CacheLayout::Vllm => CacheOut::Vllm(first),
-        CacheLayout::Candle => CacheOut::Candle {
-            cos: first,
-            sin: second,
-        },
-        CacheLayout::HuggingFace => CacheOut::HuggingFace {
-            cos: first,
-            sin: second,
-        },
-    };
-    // Moved into the closure, or back out for the wide path.
-    let mut out = Some(out);
-    let done = with_desc(rope, |desc| {
-        if let Some(out) = out.take() {
-            backend::cache(desc, tokens, positions, out);
-        }
-    });
-    if let (None, Some(out)) = (done, out) {
-        sweep::wide_cache(rope, tokens, |k| positions.at(k), out);
-    }
-    Ok(())
+    PreparedRope::new(rope).cache(layout, positions, first, second)
 }
 
 /// The lanes a call runs on: the vector path's, or one lane with every coefficient from the

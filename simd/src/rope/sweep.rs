@@ -21,8 +21,11 @@ use posenc_core::{Element, Rope, RowMut};
 
 use super::{Desc, MAX_PAIRS};
 
-/// Values of the coefficient buffer: 16 KiB of `f32`, 32 KiB of `f64`.
+/// Values of the coefficient buffer: 16 KiB of `f32`, 32 KiB of `f64`; every configuration
+/// of up to [`MAX_PAIRS`] pairs fits one token (`4·MAX_PAIRS` values).
 pub(crate) const BUFFER: usize = 4096;
+/// Values of the buffer for calls of a few tokens.
+const SMALL_BUFFER: usize = 512;
 
 /// A vector of `Self::Elem` lanes, for rotating the data in place.
 pub(crate) trait Rot: Copy {
@@ -160,11 +163,29 @@ pub(crate) fn run<R: Rot, T: Element>(
     angles: &impl Angles<R::Elem>,
     tokens: usize,
     position: impl Fn(usize) -> f64,
+    target: Target<'_, '_, T>,
+) {
+    // A small buffer where it is enough (one token of decoding): zeroing the whole one would
+    // cost more than rotating that token.
+    if tokens.saturating_mul(desc.stride()) <= SMALL_BUFFER {
+        run_in::<R, T, SMALL_BUFFER>(desc, angles, tokens, position, target);
+    } else {
+        run_in::<R, T, BUFFER>(desc, angles, tokens, position, target);
+    }
+}
+
+/// [`run`] with a buffer of `N` values.
+#[inline(always)]
+fn run_in<R: Rot, T: Element, const N: usize>(
+    desc: &Desc<'_>,
+    angles: &impl Angles<R::Elem>,
+    tokens: usize,
+    position: impl Fn(usize) -> f64,
     mut target: Target<'_, '_, T>,
 ) {
     let stride = desc.stride();
-    let tile = (BUFFER / stride).max(1);
-    let mut buffer = [R::Elem::default(); BUFFER];
+    let tile = (N / stride).max(1);
+    let mut buffer = [R::Elem::default(); N];
     let mut first = 0;
     while first < tokens {
         let count = tile.min(tokens - first);
@@ -186,15 +207,8 @@ fn sweep<R: Rot, T: Element>(
     buffer: &[R::Elem],
 ) {
     let (hd, stride) = (desc.head_dim, desc.stride());
-    let head_part = |head: &mut [T]| {
-        let part = head
-            .get_mut(first * hd..(first + count) * hd)
-            .unwrap_or_default();
-        let rows = concrete::<T, R::Elem>(part).chunks_exact_mut(hd);
-        for (row, coeffs) in rows.zip(buffer.chunks_exact(stride)) {
-            rotate::<R>(desc, row, coeffs);
-        }
-    };
+    // Functions rather than closures throughout: a closure does not inherit the target
+    // features of the function it is written in, so its lane operations would not inline.
     match target {
         Target::TokensHeads { x, heads } => {
             let unit = *heads * hd;
@@ -213,14 +227,33 @@ fn sweep<R: Rot, T: Element>(
                 return;
             }
             for head in x.chunks_exact_mut(*tokens * hd) {
-                head_part(head);
+                head_part::<R, T>(desc, head, first, count, buffer);
             }
         }
         Target::Heads(heads) => {
             for head in heads.iter_mut() {
-                head_part(head);
+                head_part::<R, T>(desc, head, first, count, buffer);
             }
         }
+    }
+}
+
+/// Rotates tokens `first .. first + count` of one head's `[tokens, head_dim]` slice.
+#[inline(always)]
+fn head_part<R: Rot, T: Element>(
+    desc: &Desc<'_>,
+    head: &mut [T],
+    first: usize,
+    count: usize,
+    buffer: &[R::Elem],
+) {
+    let (hd, stride) = (desc.head_dim, desc.stride());
+    let part = head
+        .get_mut(first * hd..(first + count) * hd)
+        .unwrap_or_default();
+    let rows = concrete::<T, R::Elem>(part).chunks_exact_mut(hd);
+    for (row, coeffs) in rows.zip(buffer.chunks_exact(stride)) {
+        rotate::<R>(desc, row, coeffs);
     }
 }
 
@@ -463,49 +496,44 @@ pub(crate) fn cache<E: Coeff, T: Element>(
     let (n, padded) = (half.pairs, half.padded_pairs());
     let mut buffer = [E::default(); 2 * MAX_PAIRS];
     let coefficients = buffer.get_mut(..2 * padded).unwrap_or_default();
-    let mut each = |write: &mut dyn FnMut(&[E], &[E])| {
-        for k in 0..tokens {
-            angles.token(&half, position(k), coefficients);
-            let (c, s) = coefficients.split_at(padded);
-            write(&c[..n], &s[..n]);
-        }
-    };
+    // Loops rather than closures: a closure does not inherit the target features of the
+    // function it is written in, so the vector angles would not inline into it.
     match out {
         CacheOut::Vllm(out) => {
-            let mut rows = concrete::<T, E>(out).chunks_exact_mut(2 * n);
-            each(&mut |c, s| {
-                if let Some(row) = rows.next() {
-                    let (row_c, row_s) = row.split_at_mut(n);
-                    row_c.copy_from_slice(c);
-                    row_s.copy_from_slice(s);
-                }
-            });
+            let rows = concrete::<T, E>(out).chunks_exact_mut(2 * n);
+            for (k, row) in rows.enumerate().take(tokens) {
+                angles.token(&half, position(k), coefficients);
+                let (c, s) = coefficients.split_at(padded);
+                let (row_c, row_s) = row.split_at_mut(n);
+                row_c.copy_from_slice(&c[..n]);
+                row_s.copy_from_slice(&s[..n]);
+            }
         }
         CacheOut::Candle { cos, sin } => {
-            let mut rows = concrete::<T, E>(cos)
+            let rows = concrete::<T, E>(cos)
                 .chunks_exact_mut(n)
                 .zip(concrete::<T, E>(sin).chunks_exact_mut(n));
-            each(&mut |c, s| {
-                if let Some((row_c, row_s)) = rows.next() {
-                    row_c.copy_from_slice(c);
-                    row_s.copy_from_slice(s);
-                }
-            });
+            for (k, (row_c, row_s)) in rows.enumerate().take(tokens) {
+                angles.token(&half, position(k), coefficients);
+                let (c, s) = coefficients.split_at(padded);
+                row_c.copy_from_slice(&c[..n]);
+                row_s.copy_from_slice(&s[..n]);
+            }
         }
         CacheOut::HuggingFace { cos, sin } => {
-            let mut rows = concrete::<T, E>(cos)
+            let rows = concrete::<T, E>(cos)
                 .chunks_exact_mut(2 * n)
                 .zip(concrete::<T, E>(sin).chunks_exact_mut(2 * n));
-            each(&mut |c, s| {
-                if let Some((row_c, row_s)) = rows.next() {
-                    for half in row_c.chunks_exact_mut(n) {
-                        half.copy_from_slice(c);
-                    }
-                    for half in row_s.chunks_exact_mut(n) {
-                        half.copy_from_slice(s);
-                    }
+            for (k, (row_c, row_s)) in rows.enumerate().take(tokens) {
+                angles.token(&half, position(k), coefficients);
+                let (c, s) = coefficients.split_at(padded);
+                for half in row_c.chunks_exact_mut(n) {
+                    half.copy_from_slice(&c[..n]);
                 }
-            });
+                for half in row_s.chunks_exact_mut(n) {
+                    half.copy_from_slice(&s[..n]);
+                }
+            }
         }
     }
 }

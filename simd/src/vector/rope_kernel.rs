@@ -170,3 +170,76 @@ fn run_on<L: RopeLanes, T: Element>(
         Job::Cache(out) => sweep::cache::<f64, T>(desc, &angles, tokens, position, out),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The `wide` lanes, which this machine's run-time dispatch does not take where it has
+    //! AVX2+FMA, against the core (the verification suite covers the dispatched lanes).
+    extern crate std;
+    use std::vec::Vec;
+
+    use super::*;
+    use posenc_core::{Pairing, Rope, RopePreset};
+    use posenc_testkit::rope_backend::{agree_pair_f32, agree_pair_f64};
+
+    fn check<T: Element>(rope: &Rope<'_>, positions: &[f64]) {
+        let (heads, hd) = (3, rope.head_dim());
+        let x0: Vec<T> = (0..positions.len() * heads * hd)
+            .map(|i| T::from_f64(((i * 7919) % 1000) as f64 / 250.0 - 2.0))
+            .collect();
+        let mut x = x0.clone();
+        let desc = Desc::new(rope).unwrap();
+        let target = Target::TokensHeads { x: &mut x, heads };
+        run_on::<f64x4, T>(&desc, positions.len(), |k| positions[k], Job::Apply(target));
+        let a = rope.attention_factor();
+        for (k, &p) in positions.iter().enumerate() {
+            for h in 0..heads {
+                let at = (k * heads + h) * hd;
+                let mut reference: Vec<f64> = x0[at..at + hd].iter().map(|v| v.to_f64()).collect();
+                rope.apply(p, &mut reference).unwrap();
+                for pair in 0..rope.pairs() {
+                    let (cu, cv) = rope.pair_columns(pair).unwrap();
+                    let (u, v) = (x0[at + cu].to_f64(), x0[at + cv].to_f64());
+                    let theta = p * rope.frequency(pair).unwrap();
+                    let bound = if T::MANTISSA_BITS == 24 {
+                        agree_pair_f32(theta, a, u, v)
+                    } else {
+                        agree_pair_f64(theta, a, u, v)
+                    };
+                    for c in [cu, cv] {
+                        let error = (x[at + c].to_f64() - reference[c]).abs();
+                        assert!(
+                            error <= bound,
+                            "{} p={p} pair {pair}: {error:e} > {bound:e}",
+                            T::NAME
+                        );
+                    }
+                }
+                assert_eq!(
+                    &x[at + rope.rotary_dim()..at + hd],
+                    &x0[at + rope.rotary_dim()..at + hd]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn wide_lanes_agree_with_the_core() {
+        let positions = [0.0, 3.5, -17.0, 100_003.0, 16_777_215.0, 3e9];
+        let ropes = [
+            RopePreset::Llama2.rope().unwrap(),
+            RopePreset::GptJ6B.rope().unwrap(),
+            RopePreset::GptNeoX20B.rope().unwrap(),
+            RopePreset::Qwen25Yarn.rope().unwrap(),
+            Rope::builder(7)
+                .rotary_dim(6)
+                .pairing(Pairing::Interleaved)
+                .build()
+                .unwrap(),
+        ];
+        for rope in &ropes {
+            check::<f32>(rope, &positions);
+            check::<f64>(rope, &positions);
+        }
+    }
+}
