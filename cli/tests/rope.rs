@@ -848,3 +848,57 @@ fn the_wavelength_plot_is_a_png() {
         "rotary_dim must be even",
     );
 }
+
+/// `posenc rope --help` lists every flag of the list (Hugging Face's
+/// `rope_parameters` names), and the RoPE subcommands have help.
+#[test]
+fn rope_help_lists_the_rope_parameters_flags() {
+    let help = |args: &[&str]| {
+        let out = common::posenc().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = help(&["rope", "--help"]);
+    for flag in [
+        "--rotary-dim",
+        "--head-dim",
+        "--theta",
+        "--pairing",
+        "--scaling",
+        "--factor",
+        "--original-max-len",
+        "--seq-len",
+        "--beta-fast",
+        "--beta-slow",
+        "--mscale",
+        "--mscale-all-dim",
+        "--no-truncate",
+        "--low-freq-factor",
+        "--high-freq-factor",
+        "--short-factors",
+        "--long-factors",
+        "--attention-factor",
+        "--preset",
+        "--max-len",
+        "--start",
+        "--positions",
+        "--dtype",
+        "--format",
+        "--cache-layout",
+        "--out",
+        "--threads",
+        "--quiet",
+    ] {
+        assert!(
+            text.contains(&format!("{flag} "))
+                || text.contains(&format!("{flag}\n"))
+                || text.contains(&format!("{flag}=")),
+            "{flag} missing: {text}"
+        );
+    }
+    for value in ["cos-sin", "separate", "hf", "bf16", "safetensors"] {
+        assert!(text.contains(value), "{value}: {text}");
+    }
+    assert!(help(&["rope-check", "--help"]).contains("--tolerance"));
+    assert!(help(&["plot", "rope", "--help"]).contains("--width"));
+}
