@@ -8,6 +8,7 @@ use posenc_parallel::Encoding;
 
 use crate::args::{Cli, Command, EncodingArgs, PlotCommand};
 use crate::errors::CliError;
+use crate::rope_args::RopeConfigArgs;
 
 /// What a command line asks for, as far as it is known before any file is touched.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +23,8 @@ pub struct ParsedArgs {
 }
 
 /// Parses `argv` (program name first, as [`std::env::args_os`] gives it) the way `posenc`
-/// does and validates the encoding it describes, returning the error instead of exiting.
+/// does and validates the encoding (or the RoPE configuration) it describes, returning the
+/// error instead of exiting.
 ///
 /// Usage errors, and also `--help` and `--version`, are [`CliError::Invalid`] holding the
 /// first line of clap's text. Nothing is read or written: `--positions @FILE` is not opened
@@ -35,6 +37,9 @@ pub struct ParsedArgs {
 ///
 /// let err = posenc_cli::parse_args(["posenc", "table", "--base", "1"]).unwrap_err();
 /// assert!(!err.to_string().contains('\n'));
+///
+/// let rope = posenc_cli::parse_args(["posenc", "rope", "--rotary-dim", "63"]).unwrap_err();
+/// assert!(rope.to_string().contains("rotary_dim must be even"));
 /// ```
 pub fn parse_args<I, T>(argv: I) -> Result<ParsedArgs, CliError>
 where
@@ -59,12 +64,9 @@ where
         Command::Plot(PlotCommand::Decay(args)) => {
             ("plot decay", &args.encoding, Some(args.d_model))
         }
-        Command::Rope(_) | Command::RopeCheck(_) | Command::Plot(PlotCommand::Rope(_)) => {
-            return Ok(ParsedArgs {
-                subcommand: rope_subcommand(&cli.command),
-                encoding: None,
-            });
-        }
+        Command::Rope(args) => return rope_only("rope", &args.config),
+        Command::RopeCheck(args) => return rope_only("rope-check", &args.config),
+        Command::Plot(PlotCommand::Rope(args)) => return rope_only("plot rope", &args.config),
     };
     let encoding = d_model.map(|d| encoding.encoding(d)).transpose()?;
     Ok(ParsedArgs {
@@ -73,11 +75,14 @@ where
     })
 }
 
-/// The name of a RoPE subcommand, which has no sinusoidal encoding.
-fn rope_subcommand(command: &Command) -> &'static str {
-    match command {
-        Command::Rope(_) => "rope",
-        Command::RopeCheck(_) => "rope-check",
-        _ => "plot rope",
-    }
+/// A RoPE subcommand's result: its configuration validated (with the sequence length of
+/// `dynamic` and `longrope` at 1 where `--seq-len` is not given, since the positions are not
+/// read here), and no encoding.
+fn rope_only(subcommand: &'static str, config: &RopeConfigArgs) -> Result<ParsedArgs, CliError> {
+    let lists = config.factor_lists()?;
+    config.rope(&lists, 1.0)?;
+    Ok(ParsedArgs {
+        subcommand,
+        encoding: None,
+    })
 }
