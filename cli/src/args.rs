@@ -44,7 +44,8 @@ pub(crate) enum Command {
     /// the target without a name (or under a temporary one) and renamed over it at the end, so an
     /// error, a signal or a kill leaves the previous file, or none, and no temporary file.
     Table(TableArgs),
-    /// Compare a .npy table made elsewhere with the exact encoding: the worst error and where
+    /// Compare a table made elsewhere (.npy or safetensors) with the exact encoding: the worst
+    /// error and where
     ///
     /// Reads a table written by PyTorch, NumPy or another library and reports its worst
     /// absolute error, where it is (position, column), and the worst error per decade of
@@ -55,9 +56,20 @@ pub(crate) enum Command {
     /// or less for |scale · position| up to 1.6·10^6, and the report states it for the file.
     ///
     /// The file's shape must be (rows, d_model) or (rows, 1, d_model) or (1, rows, d_model)
-    /// (PyTorch's buffers), in C order, of dtype float32 or float64; row k is at
-    /// position start + k unless --positions is given.
+    /// (PyTorch's buffers), in C order, of dtype float32, float64 or float16 (and bfloat16 in
+    /// safetensors, whose tensor `pe` or only tensor is read); row k is at position start + k
+    /// unless --positions is given.
     Check(CheckArgs),
+    /// Write a RoPE cache (cos and sin of every pair's angle, times the attention factor) to
+    /// a .npy, safetensors, raw or CSV file, streamed as `table` writes tables.
+    ///
+    /// The configuration flags mirror Hugging Face's `rope_parameters`. Layouts: cos-sin
+    /// (vLLM's `cos_sin_cache`, one tensor [rows, R]), separate (candle's `cos`, `sin`
+    /// [rows, R/2]) and hf (Hugging Face's `cos`, `sin` [rows, R]).
+    Rope(Box<crate::rope_args::RopeArgs>),
+    /// Compare a RoPE cache made elsewhere (.npy or safetensors, any layout, f32/f64/f16/bf16)
+    /// with the exact values: the worst error, where, and per decade of position.
+    RopeCheck(Box<crate::rope_args::RopeCheckArgs>),
     /// Draw a picture of the encoding as a PNG.
     #[command(subcommand)]
     Plot(PlotCommand),
@@ -71,6 +83,9 @@ pub(crate) enum PlotCommand {
     /// PE(p)·PE(p+k) against the distance k (log scale), with its mean over each decade of k:
     /// the long-range decay of the encoding.
     Decay(DecayArgs),
+    /// The wavelength 2π/ω_i of every RoPE pair against its index, for the chosen scaling
+    /// beside the unscaled frequencies (log scale), as the YaRN and Llama 3 papers draw it.
+    Rope(Box<crate::rope_args::PlotRopeArgs>),
 }
 
 /// Flags that configure the encoding, shared by every subcommand.
@@ -124,16 +139,24 @@ pub enum Dtype {
     F32,
     /// 64-bit floats (NumPy `<f8`).
     F64,
+    /// IEEE binary16 (NumPy `<f2`), rounded once from posenc's `f64` values.
+    F16,
+    /// bfloat16 (safetensors and raw only: NumPy has no bf16), rounded once from `f64`.
+    Bf16,
 }
 
-/// The file format written by `table`.
+/// The file format written by `table` and `rope`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
-    /// NumPy .npy (version 1.0 header, C order, shape (rows, d_model)).
+    /// NumPy .npy (version 1.0 header, C order): shape (rows, d_model) for a table; for a
+    /// RoPE cache (rows, R), or (2, rows, width) for two tensors (cos, then sin).
     Npy,
-    /// Little-endian values, row after row, no header.
+    /// safetensors: tensor `pe` [rows, d_model], or a RoPE cache's `cos_sin` or `cos` and
+    /// `sin`; the configuration in its metadata.
+    Safetensors,
+    /// Little-endian values, row after row (tensor after tensor), no header.
     Raw,
-    /// One line per position, d_model comma-separated values, no header line.
+    /// One line per row, comma-separated values, no header line.
     Csv,
 }
 
@@ -149,11 +172,12 @@ pub(crate) struct TableArgs {
     /// The encoding.
     #[command(flatten)]
     pub(crate) encoding: EncodingArgs,
-    /// Element type.
+    /// Element type: f16 and bf16 are rounded once from posenc's f64 values; bf16 is not
+    /// written to .npy (NumPy has no bf16).
     #[arg(long, value_enum, default_value_t = Dtype::F32)]
     pub(crate) dtype: Dtype,
     /// File format [default: from the --out extension: .csv is csv, .raw and .bin are raw,
-    /// anything else npy].
+    /// .safetensors is safetensors, anything else npy].
     #[arg(long, value_enum)]
     pub(crate) format: Option<Format>,
     /// Output file; `-` writes to stdout.
@@ -167,7 +191,7 @@ pub(crate) struct TableArgs {
 /// `posenc check`.
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// The .npy file to check.
+    /// The .npy or safetensors file to check (told apart by their first bytes).
     pub(crate) file: PathBuf,
     /// Number of columns, at most 1048576 (2^20) [default: the file's last dimension]; an
     /// error if the file differs.

@@ -5,8 +5,7 @@
 //! per decade of |position|, which is where wrong implementations show: an angle formed in
 //! `f32` is off by about |θ|·2^-24, harmless at position 10 and useless by 10^6.
 
-use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 
 use rayon::prelude::*;
 
@@ -31,18 +30,10 @@ pub(crate) enum Outcome {
 /// Runs `posenc check`, printing the report on stdout (a closed pipe is an error, as for
 /// `--out -`).
 pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
-    if let Some(tolerance) = args.tolerance
-        && !(tolerance.is_finite() && tolerance >= 0.0)
-    {
-        return Err(CliError::invalid(format!(
-            "--tolerance must be a finite number >= 0, got {tolerance}"
-        )));
-    }
+    check_tolerance(args.tolerance)?;
     let path = &args.file;
     let name = format!("'{}'", path.display());
-    let file = File::open(path).map_err(|e| CliError::io_path("cannot open", path, e))?;
-    let mut reader = BufReader::with_capacity(1 << 16, file);
-    let table = npy::read_header(&mut reader, &name)?;
+    let (mut reader, table) = crate::input::open_table(path)?;
     if let Some(d) = args.d_model
         && d != table.d_model
     {
@@ -142,7 +133,7 @@ fn compare(
 
 /// The column of the largest `|found − exact|` in a row (the first one on ties) and that
 /// error; a NaN or infinite value counts as an infinite error.
-fn worst_in_row(found: &[f64], exact: &[f64]) -> (usize, f64) {
+pub(crate) fn worst_in_row(found: &[f64], exact: &[f64]) -> (usize, f64) {
     let mut worst = (0, 0.0);
     for (column, (&f, &e)) in found.iter().zip(exact).enumerate() {
         let error = (f - e).abs();
@@ -163,9 +154,11 @@ fn header(
     rows: &Checked<'_>,
     stats: &Stats,
 ) -> String {
-    let kind = match table.value_bytes() {
-        4 => "float32",
-        _ => "float64",
+    let kind = match table.dtype {
+        crate::Dtype::F32 => "float32",
+        crate::Dtype::F64 => "float64",
+        crate::Dtype::F16 => "float16",
+        crate::Dtype::Bf16 => "bfloat16",
     };
     let checked = format!(
         "checked {name}: {} rows × {} columns of {kind} ({}), shape {}",
@@ -189,8 +182,22 @@ fn header(
     )
 }
 
+/// `--tolerance` must be a finite number ≥ 0.
+pub(crate) fn check_tolerance(tolerance: Option<f64>) -> Result<(), CliError> {
+    match tolerance {
+        Some(t) if !(t.is_finite() && t >= 0.0) => Err(CliError::invalid(format!(
+            "--tolerance must be a finite number >= 0, got {t}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Pass or fail against `--tolerance`, with the verdict added to the `report`.
-fn verdict(tolerance: Option<f64>, worst: Option<&Worst>, report: &mut String) -> Outcome {
+pub(crate) fn verdict(
+    tolerance: Option<f64>,
+    worst: Option<&Worst>,
+    report: &mut String,
+) -> Outcome {
     let Some(tolerance) = tolerance else {
         return Outcome::Pass;
     };

@@ -39,14 +39,22 @@ impl EncodingArgs {
         &self,
         job: impl FnOnce() -> Result<R, CliError> + Send,
     ) -> Result<R, CliError> {
-        match self.threads {
-            None => job(),
-            Some(threads) => rayon::ThreadPoolBuilder::new()
-                .num_threads(usize::from(threads))
-                .build()
-                .map_err(|e| CliError::failed(format!("cannot start {threads} threads"), e))?
-                .install(job),
-        }
+        run_in_threads(self.threads, job)
+    }
+}
+
+/// Runs `job` on a rayon pool of `threads` workers (the global pool when `None`): `--threads`.
+pub(crate) fn run_in_threads<R: Send>(
+    threads: Option<u16>,
+    job: impl FnOnce() -> Result<R, CliError> + Send,
+) -> Result<R, CliError> {
+    match threads {
+        None => job(),
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(threads))
+            .build()
+            .map_err(|e| CliError::failed(format!("cannot start {threads} threads"), e))?
+            .install(job),
     }
 }
 

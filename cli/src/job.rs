@@ -8,19 +8,23 @@ use posenc_parallel::Encoding;
 
 use crate::args::{Cli, Command, EncodingArgs, PlotCommand};
 use crate::errors::CliError;
+use crate::rope_args::RopeConfigArgs;
 
 /// What a command line asks for, as far as it is known before any file is touched.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedArgs {
-    /// The subcommand: `table`, `check`, `plot heatmap` or `plot decay`.
+    /// The subcommand: `table`, `check`, `rope`, `rope-check`, `plot heatmap`, `plot decay`
+    /// or `plot rope`.
     pub subcommand: &'static str,
     /// The validated encoding; `None` for `check` without `--d-model`, whose width comes from
-    /// the file.
+    /// the file, and for the RoPE subcommands, which have none (their configuration is
+    /// validated when they run).
     pub encoding: Option<Encoding>,
 }
 
 /// Parses `argv` (program name first, as [`std::env::args_os`] gives it) the way `posenc`
-/// does and validates the encoding it describes, returning the error instead of exiting.
+/// does and validates the encoding (or the RoPE configuration) it describes, returning the
+/// error instead of exiting.
 ///
 /// Usage errors, and also `--help` and `--version`, are [`CliError::Invalid`] holding the
 /// first line of clap's text. Nothing is read or written: `--positions @FILE` is not opened
@@ -33,6 +37,9 @@ pub struct ParsedArgs {
 ///
 /// let err = posenc_cli::parse_args(["posenc", "table", "--base", "1"]).unwrap_err();
 /// assert!(!err.to_string().contains('\n'));
+///
+/// let rope = posenc_cli::parse_args(["posenc", "rope", "--rotary-dim", "63"]).unwrap_err();
+/// assert!(rope.to_string().contains("rotary_dim must be even"));
 /// ```
 pub fn parse_args<I, T>(argv: I) -> Result<ParsedArgs, CliError>
 where
@@ -57,10 +64,25 @@ where
         Command::Plot(PlotCommand::Decay(args)) => {
             ("plot decay", &args.encoding, Some(args.d_model))
         }
+        Command::Rope(args) => return rope_only("rope", &args.config),
+        Command::RopeCheck(args) => return rope_only("rope-check", &args.config),
+        Command::Plot(PlotCommand::Rope(args)) => return rope_only("plot rope", &args.config),
     };
     let encoding = d_model.map(|d| encoding.encoding(d)).transpose()?;
     Ok(ParsedArgs {
         subcommand,
         encoding,
+    })
+}
+
+/// A RoPE subcommand's result: its configuration validated (with the sequence length of
+/// `dynamic` and `longrope` at 1 where `--seq-len` is not given, since the positions are not
+/// read here), and no encoding.
+fn rope_only(subcommand: &'static str, config: &RopeConfigArgs) -> Result<ParsedArgs, CliError> {
+    let lists = config.factor_lists()?;
+    config.rope(&lists, 1.0)?;
+    Ok(ParsedArgs {
+        subcommand,
+        encoding: None,
     })
 }

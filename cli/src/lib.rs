@@ -9,6 +9,9 @@
 //! posenc check their_pe.npy --tolerance 1e-6                  # how far off is it?
 //! posenc plot heatmap --out heatmap.png
 //! posenc plot decay --out decay.png
+//! posenc rope --preset llama3.1 --max-len 131072 --dtype bf16 --out rope.safetensors
+//! posenc rope-check hf_cos_sin.safetensors --preset llama3.1 --tolerance 1e-3
+//! posenc plot rope --preset llama3.1 --out wavelengths.png
 //! ```
 //!
 //! Every failure is one `error: ...` line on stderr. Exit status 2 is bad input (and a file
@@ -30,7 +33,9 @@
 mod args;
 mod check;
 mod config;
+mod dtype;
 mod errors;
+mod input;
 mod job;
 pub mod npy;
 mod output;
@@ -38,8 +43,13 @@ mod plot;
 pub mod positions;
 mod progress;
 mod report;
+mod rope;
+mod rope_args;
+mod rope_check;
 mod rows;
+mod safetensors;
 mod signals;
+mod stream;
 mod table;
 mod tmpfile;
 
@@ -93,6 +103,9 @@ fn run(command: &Command) -> Result<Outcome, CliError> {
             plot::heatmap::run(args).map(|()| Outcome::Pass)
         }
         Command::Plot(PlotCommand::Decay(args)) => plot::decay::run(args).map(|()| Outcome::Pass),
+        Command::Rope(args) => rope::run(args).map(|()| Outcome::Pass),
+        Command::RopeCheck(args) => rope_check::run(args),
+        Command::Plot(PlotCommand::Rope(args)) => plot::rope::run(args).map(|()| Outcome::Pass),
     }
 }
 

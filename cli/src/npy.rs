@@ -13,8 +13,6 @@
 use std::io::{Cursor, Read, Write};
 
 use npyz::{DType, Endianness, Order, TypeChar, WriteOptions, WriterBuilder};
-use posenc_core::Row;
-use posenc_parallel::Element;
 
 use crate::Dtype;
 use crate::errors::CliError;
@@ -29,56 +27,33 @@ pub const MAX_HEADER_BYTES: usize = 1 << 16;
 /// The deepest nesting of brackets in a header's dict accepted when reading (NumPy's are 2).
 const MAX_NESTING: usize = 8;
 
-/// NumPy's name for the element type, little-endian: `<f4` or `<f8`.
-fn descr(dtype: Dtype) -> &'static str {
-    match dtype {
-        Dtype::F32 => "<f4",
-        Dtype::F64 => "<f8",
-    }
-}
-
-/// Writes the header of a C-order `(rows, d_model)` array of `dtype`.
+/// Writes the header of a C-order array of `dtype` and `shape` (`(rows, d_model)` for a
+/// table); bf16, which NumPy does not have, is an error.
 pub(crate) fn write_header(
     out: &mut impl Write,
     dtype: Dtype,
-    rows: u64,
-    d_model: usize,
-) -> std::io::Result<()> {
-    let type_str = descr(dtype)
+    shape: &[u64],
+) -> Result<(), CliError> {
+    let descr = crate::dtype::check_npy(dtype)?;
+    let header_error = |e: std::io::Error| CliError::io("cannot make the .npy header", e);
+    let type_str = descr
         .parse()
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        .map_err(|e| header_error(std::io::Error::new(std::io::ErrorKind::InvalidInput, e)))?;
     WriteOptions::new_header_only()
         .dtype(DType::Plain(type_str))
-        .shape(&[rows, d_model as u64])
+        .shape(shape)
         .writer(out)
-        .write_header_only()?;
+        .write_header_only()
+        .map_err(header_error)?;
     Ok(())
-}
-
-/// The little-endian bytes of a block of values: the block itself on little-endian machines,
-/// else a converted copy in `scratch`.
-pub(crate) fn le_bytes<'a, T: Element>(block: &'a [T], scratch: &'a mut Vec<u8>) -> &'a [u8] {
-    if cfg!(target_endian = "little") {
-        match T::as_row(block) {
-            Row::F32(values) => bytemuck::cast_slice(values),
-            Row::F64(values) => bytemuck::cast_slice(values),
-        }
-    } else {
-        scratch.clear();
-        match T::as_row(block) {
-            Row::F32(values) => values.iter().for_each(|v| scratch.extend(v.to_le_bytes())),
-            Row::F64(values) => values.iter().for_each(|v| scratch.extend(v.to_le_bytes())),
-        }
-        scratch
-    }
 }
 
 /// What a `.npy` file's header says, once it is known to hold a table of floats.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NpyTable {
-    /// `f32` or `f64`.
+    /// `f32`, `f64` or `f16`.
     pub dtype: Dtype,
-    /// True for `>f4`/`>f8` (big-endian data).
+    /// True for `>f4`/`>f8`/`>f2` (big-endian data).
     pub big_endian: bool,
     /// The shape as written.
     pub shape: Vec<u64>,
@@ -91,48 +66,27 @@ pub struct NpyTable {
 impl NpyTable {
     /// Bytes per value.
     pub fn value_bytes(&self) -> usize {
-        match self.dtype {
-            Dtype::F32 => 4,
-            Dtype::F64 => 8,
-        }
+        self.dtype.value_bytes()
     }
 
-    /// NumPy's name of the file's dtype.
+    /// NumPy's name of the file's dtype (`bf16` for a safetensors bf16 table).
     pub fn descr(&self) -> String {
         let order = if self.big_endian { '>' } else { '<' };
-        format!("{order}f{}", self.value_bytes())
+        match self.dtype {
+            Dtype::Bf16 => "bf16".to_owned(),
+            _ => format!("{order}f{}", self.value_bytes()),
+        }
     }
 
     /// Decodes a block of the file's data bytes into `f64` values (exact: widening).
     pub fn decode(&self, bytes: &[u8], out: &mut Vec<f64>) {
-        out.clear();
-        match (self.dtype, self.big_endian) {
-            (Dtype::F32, false) => out.extend(
-                bytes
-                    .chunks_exact(4)
-                    .map(|b| f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))),
-            ),
-            (Dtype::F32, true) => out.extend(
-                bytes
-                    .chunks_exact(4)
-                    .map(|b| f64::from(f32::from_be_bytes([b[0], b[1], b[2], b[3]]))),
-            ),
-            (Dtype::F64, big) => out.extend(bytes.chunks_exact(8).map(|b| {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(b);
-                if big {
-                    f64::from_be_bytes(word)
-                } else {
-                    f64::from_le_bytes(word)
-                }
-            })),
-        }
+        crate::dtype::decode(self.dtype, self.big_endian, bytes, out);
     }
 }
 
 /// Reads and checks the header of a `.npy` file, leaving `file` at the first data byte.
 ///
-/// Accepted: dtype float32 or float64 of either byte order, C order, and a shape
+/// Accepted: dtype float32, float64 or float16 of either byte order, C order, and a shape
 /// `(rows, d)`, `(rows, 1, d)` or `(1, rows, d)` (PyTorch's positional-encoding buffers).
 /// `name` is the file's name for messages. At most 8 + 4 + [`MAX_HEADER_BYTES`] bytes are
 /// read, so any reader (an endless one too) gives a bounded allocation.
@@ -146,6 +100,40 @@ impl NpyTable {
 /// assert_eq!((table.rows, table.d_model, table.dtype), (3, 4, posenc_cli::Dtype::F32));
 /// ```
 pub fn read_header(file: &mut impl Read, name: &str) -> Result<NpyTable, CliError> {
+    let bad = |why: String| CliError::invalid(format!("{name}: {why}"));
+    let array = read_array_header(file, name)?;
+    let shape = array.shape;
+    let (rows, d) = table_shape(&shape).ok_or_else(|| {
+        bad(format!(
+            "shape {} is not a table: expected (rows, d_model), (rows, 1, d_model) or (1, rows, d_model)",
+            shape_text(&shape)
+        ))
+    })?;
+    let d_model = usize::try_from(d)
+        .map_err(|_| bad(format!("rows of {d} values are too long for this machine")))?;
+    Ok(NpyTable {
+        dtype: array.dtype,
+        big_endian: array.big_endian,
+        shape,
+        rows,
+        d_model,
+    })
+}
+
+/// What a `.npy` file's header says of any C-order array of floats.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NpyArray {
+    /// `f32`, `f64` or `f16`.
+    pub(crate) dtype: Dtype,
+    /// True for big-endian data.
+    pub(crate) big_endian: bool,
+    /// The shape as written.
+    pub(crate) shape: Vec<u64>,
+}
+
+/// Reads and checks the header of a `.npy` file of floats of any shape, leaving `file` at
+/// the first data byte (the bounds of [`read_header`]).
+pub(crate) fn read_array_header(file: &mut impl Read, name: &str) -> Result<NpyArray, CliError> {
     let bad = |why: String| CliError::invalid(format!("{name}: {why}"));
     let header = read_bounded_header(file).map_err(bad)?;
     let mut cursor = Cursor::new(&header[..]);
@@ -166,7 +154,7 @@ pub fn read_header(file: &mut impl Read, name: &str) -> Result<NpyTable, CliErro
         DType::Plain(type_str) => type_str,
         other => {
             return Err(bad(format!(
-                "dtype {} is a structured type; expected float32 or float64",
+                "dtype {} is a structured type; expected float32, float64 or float16",
                 other.descr()
             )));
         }
@@ -174,9 +162,10 @@ pub fn read_header(file: &mut impl Read, name: &str) -> Result<NpyTable, CliErro
     let dtype = match (type_str.type_char(), type_str.size_field()) {
         (TypeChar::Float, 4) => Dtype::F32,
         (TypeChar::Float, 8) => Dtype::F64,
+        (TypeChar::Float, 2) => Dtype::F16,
         _ => {
             return Err(bad(format!(
-                "dtype '{type_str}' is not float32 or float64 ('<f4', '<f8')"
+                "dtype '{type_str}' is not float32 or float64, nor float16 ('<f4', '<f8', '<f2')"
             )));
         }
     };
@@ -186,26 +175,15 @@ pub fn read_header(file: &mut impl Read, name: &str) -> Result<NpyTable, CliErro
             "the array is in Fortran order; save it with numpy.ascontiguousarray".to_owned(),
         ));
     }
-    let shape = parsed.shape().to_vec();
-    let (rows, d) = table_shape(&shape).ok_or_else(|| {
-        bad(format!(
-            "shape {} is not a table: expected (rows, d_model), (rows, 1, d_model) or (1, rows, d_model)",
-            shape_text(&shape)
-        ))
-    })?;
-    let d_model = usize::try_from(d)
-        .map_err(|_| bad(format!("rows of {d} values are too long for this machine")))?;
-    Ok(NpyTable {
+    Ok(NpyArray {
         dtype,
         big_endian,
-        shape,
-        rows,
-        d_model,
+        shape: parsed.shape().to_vec(),
     })
 }
 
 /// `(rows, d)` for the accepted shapes.
-fn table_shape(shape: &[u64]) -> Option<(u64, u64)> {
+pub(crate) fn table_shape(shape: &[u64]) -> Option<(u64, u64)> {
     match *shape {
         [rows, d] | [rows, 1, d] | [1, rows, d] => Some((rows, d)),
         _ => None,
@@ -305,7 +283,7 @@ mod tests {
 
     fn header_bytes(dtype: Dtype, rows: u64, d: usize) -> Vec<u8> {
         let mut out = Vec::new();
-        write_header(&mut out, dtype, rows, d).unwrap();
+        write_header(&mut out, dtype, &[rows, d as u64]).unwrap();
         out
     }
 
@@ -330,6 +308,7 @@ mod tests {
             (Dtype::F32, 3, 4),
             (Dtype::F64, 0, 1),
             (Dtype::F64, 1 << 40, 7),
+            (Dtype::F16, 2, 3),
         ] {
             let bytes = header_bytes(dtype, rows, d);
             let mut reader = &bytes[..];
@@ -361,7 +340,9 @@ mod tests {
             ))
         };
         assert!(error(&h("<i8", "False", "(2, 3)")).contains("dtype '<i8' is not float32"));
-        assert!(error(&h("<f2", "False", "(2, 3)")).contains("dtype '<f2'"));
+        assert!(error(&h("<f16", "False", "(2, 3)")).contains("dtype '<f16'"));
+        let half = read_header(&mut &h("<f2", "False", "(2, 3)")[..], "f").unwrap();
+        assert_eq!((half.dtype, half.value_bytes()), (Dtype::F16, 2));
         assert!(error(&h("<f4", "True", "(2, 3)")).contains("Fortran order"));
         assert!(error(&h("<f4", "False", "(6,)")).contains("shape (6,) is not a table"));
         assert!(error(&h("<f4", "False", "(2, 2, 3)")).contains("shape (2, 2, 3)"));
@@ -402,8 +383,10 @@ mod tests {
         assert_eq!(out, [0.1]);
         let mut scratch = Vec::new();
         assert_eq!(
-            le_bytes(&[1.0f32, -2.0][..], &mut scratch),
+            crate::dtype::le_bytes(Dtype::F32, &[1.0f32, -2.0][..], &mut scratch),
             [0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0]
         );
+        let mut bf16 = Vec::new();
+        assert!(write_header(&mut bf16, Dtype::Bf16, &[1, 2]).is_err());
     }
 }

@@ -1,20 +1,19 @@
-//! `posenc table`: a table computed block by block and written as it is made.
-//!
-//! Two blocks are in flight: while one is being written, the next is computed on the pool.
-//! Memory is those two blocks (a few MiB), whatever the size of the table.
+//! `posenc table`: a table computed block by block and written as it is made
+//! ([`crate::stream`]): one tensor `pe` of shape `[rows, d_model]`.
 
 use std::path::Path;
 
-use posenc_core::Row;
 use posenc_parallel::{Element, Encoding, Error};
-use rayon::prelude::*;
 
 use crate::args::{Dtype, Format, TableArgs};
+use crate::config::describe;
+use crate::dtype::Compute;
 use crate::errors::CliError;
-use crate::npy;
 use crate::output::Output;
 use crate::progress;
-use crate::rows::{Checked, Rows, block_rows, blocks};
+use crate::rows::{Checked, Rows};
+use crate::safetensors::TensorSpec;
+use crate::stream::{self, BlockWriter};
 
 /// Runs `posenc table`.
 pub(crate) fn run(args: &TableArgs) -> Result<(), CliError> {
@@ -28,19 +27,17 @@ pub(crate) fn run(args: &TableArgs) -> Result<(), CliError> {
     let format = args
         .format
         .unwrap_or_else(|| format_from_extension(&args.out));
-    let value_bytes: u64 = match args.dtype {
-        Dtype::F32 => 4,
-        Dtype::F64 => 8,
-    };
     let too_big = || Error::SizeOverflow {
         rows: usize::try_from(rows.count()).unwrap_or(usize::MAX),
         d_model: enc.d_model(),
     };
-    let data_bytes = rows
-        .count()
-        .checked_mul(enc.d_model() as u64)
-        .and_then(|values| values.checked_mul(value_bytes))
-        .ok_or_else(too_big)?;
+    let data_bytes =
+        stream::data_bytes(rows.count(), enc.d_model(), args.dtype).ok_or_else(too_big)?;
+    let tensor = TensorSpec {
+        name: "pe",
+        shape: vec![rows.count(), enc.d_model() as u64],
+    };
+    let header = stream::file_header(format, args.dtype, &[tensor], &metadata(&enc, &flags))?;
 
     let mut out = Output::create(&args.out, format != Format::Csv)?;
     let bar = progress::bar(data_bytes, args.quiet, "writing");
@@ -51,9 +48,10 @@ pub(crate) fn run(args: &TableArgs) -> Result<(), CliError> {
         dtype: args.dtype,
         bar: &bar,
     };
-    args.encoding.run_in_pool(|| match args.dtype {
-        Dtype::F32 => job.stream::<f32>(&mut out),
-        Dtype::F64 => job.stream::<f64>(&mut out),
+    out.write_all(&header)?;
+    args.encoding.run_in_pool(|| match args.dtype.compute() {
+        Compute::F32 => job.stream::<f32>(&mut out),
+        Compute::F64 => job.stream::<f64>(&mut out),
     })?;
     bar.finish_and_clear();
     let (name, written) = (out.name(), out.written());
@@ -63,7 +61,7 @@ pub(crate) fn run(args: &TableArgs) -> Result<(), CliError> {
             "wrote {} rows × {} columns of {} to {name} ({}, {})",
             rows.count(),
             enc.d_model(),
-            dtype_name(args.dtype),
+            args.dtype.name(),
             format_name(format),
             human_bytes(written),
         );
@@ -81,93 +79,48 @@ struct Job<'a> {
 }
 
 impl Job<'_> {
-    /// Writes the whole table (header included) to `out`, computing block `i + 1` while
-    /// block `i` is written. `T` is the element type that `self.dtype` names.
+    /// Writes the table's data to `out`, computed in `T` (the type `self.dtype` is computed
+    /// in) and rounded once to `self.dtype`.
     fn stream<T: Element>(&self, out: &mut Output) -> Result<(), CliError> {
         let d = self.enc.d_model();
-        if self.format == Format::Npy {
-            let mut header = Vec::new();
-            npy::write_header(&mut header, self.dtype, self.rows.count(), d)
-                .map_err(|e| CliError::io("cannot make the .npy header", e))?;
-            out.write_all(&header)?;
-        }
-        let per_block = block_rows(d * size_of::<T>());
-        let mut pending = blocks(self.rows.count(), per_block);
-        let Some((first, count)) = pending.next() else {
-            return Ok(());
+        let mut writer = BlockWriter {
+            format: self.format,
+            dtype: self.dtype,
+            row_values: d,
+            bar: self.bar,
+            scratch: Vec::new(),
         };
-        let mut current = vec![T::default(); count * d];
-        self.rows.fill(first, &mut current)?;
-        let mut next: Vec<T> = Vec::with_capacity(current.len());
-        let mut scratch = Vec::new();
-        for (first, count) in pending {
-            let (written, filled) = rayon::join(
-                || self.write_block(out, &current, &mut scratch),
-                || {
-                    next.clear();
-                    next.resize(count * d, T::default());
-                    self.rows.fill(first, &mut next)
-                },
-            );
-            written?;
-            filled?;
-            std::mem::swap(&mut current, &mut next);
-        }
-        self.write_block(out, &current, &mut scratch)
-    }
-
-    /// Writes one block of rows in the job's format.
-    fn write_block<T: Element>(
-        &self,
-        out: &mut Output,
-        block: &[T],
-        scratch: &mut Vec<u8>,
-    ) -> Result<(), CliError> {
-        match self.format {
-            Format::Npy | Format::Raw => out.write_all(npy::le_bytes(block, scratch))?,
-            Format::Csv => {
-                let lines: Vec<String> =
-                    block.par_chunks(self.enc.d_model()).map(csv_line).collect();
-                for line in &lines {
-                    out.write_all(line.as_bytes())?;
-                }
-            }
-        }
-        self.bar.inc(std::mem::size_of_val(block) as u64);
-        Ok(())
+        stream::stream_rows::<T>(
+            self.rows.count(),
+            d,
+            |first, block| self.rows.fill(first, block),
+            |block| writer.write(out, block),
+        )
     }
 }
 
-/// One CSV line: the row's values separated by commas, ending in a newline.
-///
-/// Each value is the shortest decimal that reads back as the same `f32` or `f64` (Ryū), in
-/// plain notation, or in exponent notation where plain notation gets long (below 1e-6).
-fn csv_line<T: Element>(row: &[T]) -> String {
-    let mut line = String::with_capacity(row.len() * 12);
-    let mut buffer = ryu::Buffer::new();
-    match T::as_row(row) {
-        Row::F32(values) => {
-            for &value in values {
-                line.push_str(buffer.format(value));
-                line.push(',');
-            }
-        }
-        Row::F64(values) => {
-            for &value in values {
-                line.push_str(buffer.format(value));
-                line.push(',');
-            }
-        }
-    }
-    line.pop(); // the last comma
-    line.push('\n');
-    line
+/// The configuration in a safetensors header: what `posenc check` needs to check the file.
+fn metadata(enc: &Encoding, rows: &Rows) -> Vec<(&'static str, String)> {
+    let mut entries = vec![
+        ("producer", format!("posenc {}", env!("CARGO_PKG_VERSION"))),
+        ("kind", "sinusoidal positional encoding table".to_owned()),
+        ("encoding", describe(enc)),
+        ("d_model", enc.d_model().to_string()),
+        ("layout", enc.layout().to_string()),
+        ("base", enc.base().to_string()),
+        ("shift", enc.shift().to_string()),
+        ("scale", enc.scale().to_string()),
+    ];
+    entries.extend(stream::positions_metadata(rows));
+    entries
 }
 
-/// The format implied by the output's extension: `.csv`, `.raw`/`.bin`, else npy.
-fn format_from_extension(path: &Path) -> Format {
+/// The format implied by the output's extension: `.csv`, `.raw`/`.bin`, `.safetensors`,
+/// else npy.
+pub(crate) fn format_from_extension(path: &Path) -> Format {
     match path.extension().and_then(|e| e.to_str()) {
         Some(ext) if ext.eq_ignore_ascii_case("csv") => Format::Csv,
+        Some(ext) if ext.eq_ignore_ascii_case("safetensors") => Format::Safetensors,
         Some(ext) if ext.eq_ignore_ascii_case("raw") || ext.eq_ignore_ascii_case("bin") => {
             Format::Raw
         }
@@ -175,16 +128,10 @@ fn format_from_extension(path: &Path) -> Format {
     }
 }
 
-fn dtype_name(dtype: Dtype) -> &'static str {
-    match dtype {
-        Dtype::F32 => "f32",
-        Dtype::F64 => "f64",
-    }
-}
-
-fn format_name(format: Format) -> &'static str {
+pub(crate) fn format_name(format: Format) -> &'static str {
     match format {
         Format::Npy => "npy",
+        Format::Safetensors => "safetensors",
         Format::Raw => "raw little-endian",
         Format::Csv => "csv",
     }
@@ -211,22 +158,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_values_read_back_exactly() {
-        let row = [0.0f32, -1.0, 0.841_470_96, 1e-7, -3.5e-6, 0.5];
-        let line = csv_line(&row[..]);
-        assert_eq!(line, "0.0,-1.0,0.84147096,1e-7,-0.0000035,0.5\n");
-        let back: Vec<f32> = line.trim().split(',').map(|v| v.parse().unwrap()).collect();
-        assert_eq!(back, row);
-        let row64 = [0.1f64, 1e-300];
-        assert_eq!(csv_line(&row64[..]), "0.1,1e-300\n");
-    }
-
-    #[test]
     fn formats_follow_the_extension() {
         assert_eq!(format_from_extension(Path::new("a/pe.CSV")), Format::Csv);
         assert_eq!(format_from_extension(Path::new("pe.bin")), Format::Raw);
         assert_eq!(format_from_extension(Path::new("pe.raw")), Format::Raw);
         assert_eq!(format_from_extension(Path::new("pe.npy")), Format::Npy);
+        assert_eq!(
+            format_from_extension(Path::new("pe.safetensors")),
+            Format::Safetensors
+        );
         assert_eq!(format_from_extension(Path::new("-")), Format::Npy);
         assert_eq!(format_from_extension(Path::new("pe")), Format::Npy);
     }

@@ -137,7 +137,7 @@ fn usage_errors_are_clap_s_with_exit_2() {
         "table --bogus",
         "table --layout sideways",
         "table --preset gpt",
-        "table --dtype f16",
+        "table --dtype f8",
         "table --format parquet",
         "table --d-model -3",
         "table --max-len ten",

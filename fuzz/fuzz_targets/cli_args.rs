@@ -1,5 +1,6 @@
 //! The `posenc` command line from arbitrary argv: `posenc_cli::parse_args` (clap's parser plus
-//! the CLI's validation of the encoding) and the `--positions` list parser. Nothing may panic;
+//! the CLI's validation of the encoding or of the RoPE configuration) and the `--positions`
+//! list parser. Nothing may panic;
 //! every `Ok` encoding must be one the core itself builds from the same settings; every `Err`
 //! must display as one non-empty line (the CLI prints it as `error: ...`), unless it quotes an
 //! argument that itself holds a newline.
@@ -14,7 +15,7 @@ use posenc_fuzz::{Config, MAX_VALUES, core_row, number};
 const MAX_ARGS: usize = 16;
 
 /// Words the parser knows, so that libFuzzer reaches valid command lines without guessing them.
-const WORDS: [&str; 40] = [
+const WORDS: [&str; 58] = [
     "table",
     "check",
     "plot",
@@ -55,6 +56,24 @@ const WORDS: [&str; 40] = [
     "--",
     "pe.npy",
     "=",
+    "rope",
+    "rope-check",
+    "--rotary-dim",
+    "--head-dim",
+    "--theta",
+    "--pairing",
+    "--scaling",
+    "--factor",
+    "--original-max-len",
+    "--low-freq-factor",
+    "--high-freq-factor",
+    "--short-factors",
+    "--cache-layout",
+    "yarn",
+    "llama3",
+    "longrope",
+    "bf16",
+    "llama3.1",
 ];
 
 /// One argument: a known word, a number in any form, a layout name, or any string.
@@ -89,7 +108,16 @@ fuzz_target!(|data: &[u8]| {
     match posenc_cli::parse_args(&args) {
         Ok(parsed) => {
             assert!(
-                ["table", "check", "plot heatmap", "plot decay"].contains(&parsed.subcommand),
+                [
+                    "table",
+                    "check",
+                    "plot heatmap",
+                    "plot decay",
+                    "rope",
+                    "rope-check",
+                    "plot rope"
+                ]
+                .contains(&parsed.subcommand),
                 "{args:?}: subcommand {}",
                 parsed.subcommand
             );
@@ -112,7 +140,10 @@ fuzz_target!(|data: &[u8]| {
                         assert!(row.iter().all(|v| (-1.0..=1.0).contains(v)), "{args:?}");
                     }
                 }
-                None => assert_eq!(parsed.subcommand, "check", "{args:?}: no encoding"),
+                None => assert!(
+                    ["check", "rope", "rope-check", "plot rope"].contains(&parsed.subcommand),
+                    "{args:?}: no encoding"
+                ),
             }
         }
         Err(e) => {

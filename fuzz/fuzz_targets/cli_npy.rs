@@ -38,6 +38,8 @@ fn check_table(table: &NpyTable, header_len: usize, data: &[u8]) {
     let (width, descr) = match table.dtype {
         Dtype::F32 => (4, "f4"),
         Dtype::F64 => (8, "f8"),
+        Dtype::F16 => (2, "f2"),
+        Dtype::Bf16 => panic!("NumPy has no bf16: a .npy header cannot name it"),
     };
     assert_eq!(table.value_bytes(), width);
     assert_eq!(&table.descr()[1..], descr);

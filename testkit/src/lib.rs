@@ -7,6 +7,7 @@
 
 pub mod bounds;
 pub mod golden;
+pub mod reduced;
 pub mod rope_backend;
 pub mod rope_golden;
 #[cfg(feature = "proptest")]

@@ -6,6 +6,7 @@
 mod colormap;
 pub(crate) mod decay;
 pub(crate) mod heatmap;
+pub(crate) mod rope;
 
 use std::path::Path;
 use std::sync::Once;
