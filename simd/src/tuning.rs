@@ -1,7 +1,7 @@
 //! The sizes the vector path is tuned by, public so that callers who cut tables into chunks
 //! (the parallel crate) cut them where the kernel's own seams are, rather than keep copies.
 
-/// `f32` tables are stepped by the rotation R(1) from rows evaluated directly at every global
+/// `f32` tables are stepped by a recurrence in `f64` from rows evaluated directly at every global
 /// row index `k` with `k % ANCHOR_ROWS == 0` (the anchors). A block that starts between two
 /// anchors first steps from the earlier one to its first row, so chunks that start on anchors
 /// do the least work. The bits never depend on where a block starts.
