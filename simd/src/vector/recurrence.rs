@@ -54,8 +54,9 @@ const OMEGA: usize = CHUNK / 4;
 const VECTORS: usize = CHUNK / 2;
 /// Vectors walked down the rows at once: 16 values, one 64-byte line.
 const STRIP: usize = 4;
-/// Rows a strip walks before the next strip is walked.
-const PASS: usize = 16;
+/// Rows a strip walks before the next strip is walked, with ordinary and non-temporal stores.
+const PLAIN_PASS: usize = 16;
+const STREAM_PASS: usize = 16;
 
 /// The rows of `rows` as an `f32` table into `out` (of their length). Periods whose rows'
 /// angles leave the vector range go through `direct` instead (a sub-range into its slice).
@@ -198,7 +199,8 @@ fn period<L: Lanes>(
             next: &mut next[..vectors],
             twice_cos: &twice_cos[..vectors],
         };
-        for pass in tile.chunks_mut(PASS * d) {
+        let pass_rows = if streaming { STREAM_PASS } else { PLAIN_PASS };
+        for pass in tile.chunks_mut(pass_rows * d) {
             for (at, values, first) in runs {
                 if values > 0 {
                     write_run(d, at, values, first, &mut state, streaming, pass);
