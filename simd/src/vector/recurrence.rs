@@ -41,11 +41,13 @@ use crate::tuning::{ANCHOR_ROWS as PERIOD, STREAM_BYTES};
 /// beyond, the index or the sum may be rounded by whole positions (found by fuzz/parallel_rows).
 const EXACT_STEPS: f64 = 4_503_599_627_370_496.0;
 
-/// Pairs per chunk (a multiple of 64): ω and the state of this many at a time, on the stack
-/// (about 26 KiB at 256; less where stacks are small). A chunk's run of a row is written
-/// line by line, so the fewer chunks a row has, the fewer lines are shared between two runs.
+/// Pairs per chunk (a multiple of 64): ω, R(1) and the state of this many at a time, on the
+/// stack (about 60 KiB at 512; less where stacks are small). Rows of one chunk (`d_model` up to
+/// 1024) compute ω and R(1) once per call rather than once per period; and a chunk's run of a
+/// row is written line by line, so the fewer chunks a row has, the fewer lines are shared
+/// between two runs.
 #[cfg(target_pointer_width = "64")]
-const CHUNK: usize = 256;
+const CHUNK: usize = 512;
 #[cfg(not(target_pointer_width = "64"))]
 const CHUNK: usize = 64;
 /// Vectors of ω per chunk.
@@ -74,7 +76,10 @@ pub(crate) fn table_f32<L: Lanes>(
     // Counted in rows of the range rather than up to an end index: the block may end on row
     // u64::MAX, and the index one past it does not exist (found by fuzz/parallel_rows).
     let mut scratch = Scratch {
+        chunk: None,
         omega: [L::splat(0.0); OMEGA],
+        sin_step: [L::splat(0.0); OMEGA],
+        cos_step: [L::splat(0.0); OMEGA],
         now: [L::splat(0.0); VECTORS],
         next: [L::splat(0.0); VECTORS],
         twice_cos: [L::splat(0.0); VECTORS],
@@ -121,9 +126,13 @@ pub(crate) fn table_f32<L: Lanes>(
     }
 }
 
-/// A chunk's ω and state, made once per table rather than once per period.
+/// A chunk's ω, R(1) and state, made once per table call rather than once per period.
 struct Scratch<L> {
+    /// The first pair of the chunk whose ω, R(1) and 2cos φ are below, if any.
+    chunk: Option<usize>,
     omega: [L; OMEGA],
+    sin_step: [L; OMEGA],
+    cos_step: [L; OMEGA],
     /// Rows j and j + 1 of the period, and 2cos φ, of every vector of the chunk.
     now: [L; VECTORS],
     next: [L; VECTORS],
@@ -144,7 +153,10 @@ fn period<L: Lanes>(
     let (d, n) = (enc.d_model(), enc.pairs());
     let layout = enc.layout();
     let Scratch {
+        chunk,
         omega,
+        sin_step,
+        cos_step,
         now,
         next,
         twice_cos,
@@ -154,25 +166,35 @@ fn period<L: Lanes>(
     for first_pair in (0..n).step_by(CHUNK) {
         let len = CHUNK.min(n - first_pair);
         let pair_vectors = len.div_ceil(4);
-        let groups = omega.chunks_exact_mut(16).take(pair_vectors.div_ceil(16));
-        for (quarter, omega) in groups.enumerate() {
-            if let Ok(omega) = <&mut [L; 16]>::try_from(omega) {
-                freq.omega64(first_pair + 64 * quarter, omega);
+        // What depends on the pairs alone is kept from the last period with this chunk.
+        if *chunk != Some(first_pair) {
+            let groups = omega.chunks_exact_mut(16).take(pair_vectors.div_ceil(16));
+            for (quarter, omega) in groups.enumerate() {
+                if let Ok(omega) = <&mut [L; 16]>::try_from(omega) {
+                    freq.omega64(first_pair + 64 * quarter, omega);
+                }
             }
+            for v in 0..pair_vectors {
+                let (s1, c1) = sin_cos::<L, false>(scale * omega[v]);
+                (sin_step[v], cos_step[v]) = (s1, c1);
+                let t = c1 + c1;
+                if layout == Layout::Interleaved {
+                    [twice_cos[2 * v], twice_cos[2 * v + 1]] = mixed(t, t);
+                } else {
+                    (twice_cos[v], twice_cos[pair_vectors + v]) = (t, t);
+                }
+            }
+            *chunk = Some(first_pair);
         }
         for v in 0..pair_vectors {
             let (s0, c0) = sin_cos::<L, false>(anchor * omega[v]);
-            let (s1, c1) = sin_cos::<L, false>(scale * omega[v]);
-            let (s, c) = rotate(s0, c0, s1, c1);
-            let t = c1 + c1;
+            let (s, c) = rotate(s0, c0, sin_step[v], cos_step[v]);
             if layout == Layout::Interleaved {
                 [now[2 * v], now[2 * v + 1]] = mixed(s0, c0);
                 [next[2 * v], next[2 * v + 1]] = mixed(s, c);
-                [twice_cos[2 * v], twice_cos[2 * v + 1]] = mixed(t, t);
             } else {
                 (now[v], now[pair_vectors + v]) = (s0, c0);
                 (next[v], next[pair_vectors + v]) = (s, c);
-                (twice_cos[v], twice_cos[pair_vectors + v]) = (t, t);
             }
         }
         let vectors = 2 * pair_vectors;
@@ -274,6 +296,13 @@ fn walk<L: Lanes, const N: usize, const STREAM: bool>(
     first: usize,
     tile: &mut [f32],
 ) {
+    // Streamed lines are stored with aligned instructions: every row's `at` must be on 16 bytes
+    // (`write_run` streams only where it is; checked here, where `put` relies on it).
+    let start = tile.as_ptr().addr() + at * size_of::<f32>();
+    if STREAM && !(start.is_multiple_of(16) && (d * size_of::<f32>()).is_multiple_of(16)) {
+        walk::<L, N, false>(d, at, width, state, first, tile);
+        return;
+    }
     let (Some(now_out), Some(next_out), Some(twice_cos)) = (
         state.now.get_mut(first..first + N),
         state.next.get_mut(first..first + N),
@@ -326,7 +355,9 @@ fn put<L: Lanes, const N: usize, const STREAM: bool>(
     if let (Ok(out), [a, b, c, d]) = (<&mut [f32; 16]>::try_from(&mut *out), x.as_slice()) {
         let values = [a.to_f32(), b.to_f32(), c.to_f32(), d.to_f32()];
         if STREAM {
-            stream::store_line(out, values);
+            // SAFETY: `walk::<_, _, true>`, the only caller with STREAM, checked that the
+            // column `at` of every row of its tile is on 16 bytes.
+            unsafe { stream::store_line(out, values) };
         } else {
             for (out, values) in out.as_chunks_mut::<4>().0.iter_mut().zip(values) {
                 *out = values;

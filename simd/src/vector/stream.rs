@@ -14,23 +14,26 @@
 /// The bytes of a cache line, the unit non-temporal stores reach memory in.
 pub(crate) const LINE: usize = 64;
 
-/// Stores the four vectors of `values` into the line `dst` with non-temporal stores where
-/// the target has them (x86-64: `movntps`, part of its baseline SSE) and `dst` is 16-byte
-/// aligned, ordinary ones otherwise. Call [`fence`] before the data is handed to anyone.
+/// Stores the four vectors of `values` into the line `dst` with non-temporal stores where the
+/// target has them (x86-64: `movntps`, part of its baseline SSE), ordinary ones elsewhere.
+/// Call [`fence`] before the data is handed to anyone.
+///
+/// # Safety
+/// `dst` must be 16-byte aligned.
 #[inline(always)]
-pub(crate) fn store_line(dst: &mut [f32; 16], values: [[f32; 4]; 4]) {
+pub(crate) unsafe fn store_line(dst: &mut [f32; 16], values: [[f32; 4]; 4]) {
     #[cfg(target_arch = "x86_64")]
-    if dst.as_ptr().addr().is_multiple_of(16) {
+    {
         use core::arch::x86_64::{_mm_loadu_ps, _mm_stream_ps};
         let line = dst.as_mut_ptr();
         for (k, values) in values.iter().enumerate() {
             // SAFETY: SSE is part of x86-64's baseline; `line` points to 16 writable f32 on a
-            // 16-byte boundary (checked), so `line + 4k` (k < 4) to 4 of them on one too;
-            // `values` are 4 readable f32.
+            // 16-byte boundary (the caller's promise), so `line + 4k` (k < 4) to 4 of them on
+            // one too; `values` are 4 readable f32.
             unsafe { _mm_stream_ps(line.add(4 * k), _mm_loadu_ps(values.as_ptr())) };
         }
-        return;
     }
+    #[cfg(not(target_arch = "x86_64"))]
     for (dst, values) in dst.as_chunks_mut::<4>().0.iter_mut().zip(values) {
         *dst = values;
     }
