@@ -39,6 +39,23 @@ pub(crate) unsafe fn store_line(dst: &mut [f32; 16], values: [[f32; 4]; 4]) {
     }
 }
 
+/// Asks for the line at `ptr` to be owned by this core ahead of the ordinary stores that will
+/// write it (x86-64: `prefetchw`, a no-op on CPUs without it). The kernel writes each line of
+/// a row a strip of rows later, an order the hardware prefetchers do not follow. Never faults,
+/// whatever `ptr` points to.
+#[inline(always)]
+pub(crate) fn prefetch_for_write(ptr: *const f32) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it never faults and changes no memory, whatever the
+    // address.
+    unsafe {
+        use core::arch::x86_64::{_MM_HINT_ET0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_ET0>(ptr.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = ptr;
+}
+
 /// Orders the non-temporal stores before every later store (x86-64 `sfence`).
 #[inline]
 pub(crate) fn fence() {
