@@ -4,8 +4,9 @@
 //! - `table_32768x1024_f32`: a 128 MiB prefaulted table; `memset` (the same bytes written with a
 //!   constant, split over the same threads), `naive` (the tutorial's loop, parallel over rows),
 //!   `posenc_parallel`.
-//! - `table_fresh_32768x1024_f32`: the same table with its allocation; `vec_zeroed` (allocating
-//!   zeroed memory and writing the same bytes over the same threads), `posenc_parallel_table`.
+//! - `table_fresh_32768x1024_f32`: the same table with its allocation, on 1 and 2 threads;
+//!   `vec_zeroed` (allocating zeroed memory and writing the same bytes over the same threads),
+//!   `posenc_parallel_table`.
 //! - `table_scaling_f32`: `memset` and `posenc_parallel` from 2048×512 (4 MiB) to 65536×1024
 //!   (256 MiB), so the cost per byte can be read off across the cache sizes.
 //! - `table_32768x1024_f32_threads`: `memset` and `posenc_parallel` on 1 and 2 threads, the
@@ -111,25 +112,31 @@ fn table_32768x1024_f32(c: &mut Criterion) {
 
 fn table_fresh_32768x1024_f32(c: &mut Criterion) {
     let enc = Encoding::new(D).unwrap();
-    let pool = pool(THREADS);
-    let fresh = pool.install(|| table::<f32>(&enc, 0.0, ROWS)).unwrap();
+    let fresh = pool(THREADS)
+        .install(|| table::<f32>(&enc, 0.0, ROWS))
+        .unwrap();
     assert_agrees(&enc, &fresh);
     drop(fresh);
 
+    // Repeated fresh tables in one process, on 1 and 2 threads; the first table of a fresh
+    // process is measured by `examples/fresh_table.rs` (see posenc-parallel's `pages`).
     let mut group = c.benchmark_group("table_fresh_32768x1024_f32");
     group.throughput(Throughput::Bytes((ROWS * D * 4) as u64));
-    group.bench_function("vec_zeroed", |b| {
-        b.iter(|| {
-            pool.install(|| {
-                let mut v = vec![0.0f32; ROWS * D];
-                memset_parallel(&mut v);
-                black_box(v)
-            })
+    for threads in [1, THREADS] {
+        let pool = pool(threads);
+        group.bench_function(BenchmarkId::new("vec_zeroed", threads), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    let mut v = vec![0.0f32; ROWS * D];
+                    memset_parallel(&mut v);
+                    black_box(v)
+                })
+            });
         });
-    });
-    group.bench_function("posenc_parallel_table", |b| {
-        b.iter(|| black_box(pool.install(|| table::<f32>(&enc, 0.0, ROWS)).unwrap()));
-    });
+        group.bench_function(BenchmarkId::new("posenc_parallel_table", threads), |b| {
+            b.iter(|| black_box(pool.install(|| table::<f32>(&enc, 0.0, ROWS)).unwrap()));
+        });
+    }
     group.finish();
 }
 

@@ -15,9 +15,9 @@ use posenc_simd::{ANCHOR_ROWS, STREAM_BYTES};
 pub(crate) const CHUNK_BYTES: usize = 256 * 1024;
 
 /// `f32` tables of at least this many bytes are cut into chunks of [`STREAM_BYTES`], so
-/// that every chunk is streamed. Smaller tables keep small chunks and ordinary stores: they
-/// split better between the threads, and stay in the (16 to 32 MiB) L3 cache for whoever reads
-/// them next.
+/// that every chunk is streamed, and two threads have a chunk each. Smaller tables keep small
+/// chunks and ordinary stores: they split better between the threads, and stay in the L3 cache
+/// for whoever reads them next.
 pub(crate) const STREAMED_TABLE_BYTES: usize = 2 * STREAM_BYTES;
 
 /// Rows per chunk for an output of `values` values of `elem` bytes in rows of `d_model`

@@ -98,11 +98,17 @@ pub use rope::{BatchPositions, rope_apply_batch, rope_cache};
 /// # Ok::<(), posenc_parallel::Error>(())
 /// ```
 pub fn fill_rows<T: Element>(rows: &Rows<'_>, out: &mut [T]) -> Result<(), Error> {
+    fill(rows, out, false)
+}
+
+/// [`fill_rows`], for a buffer that is `fresh` from the allocator or not.
+fn fill<T: Element>(rows: &Rows<'_>, out: &mut [T], fresh: bool) -> Result<(), Error> {
     rows.check_buffer(out.len())?;
     let backend = Backend::detect();
     let cut = run::Cut {
         first_row: rows.first_row(),
         streamable: T::MANTISSA_BITS == f32::MANTISSA_DIGITS,
+        fresh,
     };
     let d = rows.encoding().d_model();
     run::for_each_chunk(out, d, cut, |first, block| {
@@ -149,7 +155,7 @@ pub fn fill_table<T: Element>(enc: &Encoding, start: f64, out: &mut [T]) -> Resu
 pub fn table<T: Element>(enc: &Encoding, start: f64, rows: usize) -> Result<Vec<T>, Error> {
     let rows = Rows::new(enc, start, 0, rows)?;
     let mut out = alloc::zeroed::<T>(rows.values(), rows.len(), enc.d_model())?;
-    fill_rows(&rows, &mut out)?;
+    fill(&rows, &mut out, true)?;
     Ok(out)
 }
 

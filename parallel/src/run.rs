@@ -14,6 +14,9 @@ pub(crate) struct Cut {
     pub(crate) first_row: u64,
     /// Whether the kernel streams large blocks of this output (`f32` table writes).
     pub(crate) streamable: bool,
+    /// Whether the buffer is freshly allocated: each chunk's pages are then populated by the
+    /// thread that writes it, just before (see [`pages`](crate::pages)).
+    pub(crate) fresh: bool,
 }
 
 impl Cut {
@@ -21,6 +24,7 @@ impl Cut {
     pub(crate) const PLAIN: Cut = Cut {
         first_row: 0,
         streamable: false,
+        fresh: false,
     };
 }
 
@@ -42,6 +46,13 @@ where
     T: Element,
     F: Fn(usize, &mut [T]) -> Result<(), Error> + Sync,
 {
+    let fresh = cut.fresh && size_of_val(data) >= crate::pages::MIN_BYTES;
+    let kernel = |first: usize, block: &mut [T]| {
+        if fresh {
+            crate::pages::populate(block);
+        }
+        kernel(first, block)
+    };
     let rows = data.len() / d_model.max(1);
     let chunk_rows = chunk::rows_per_chunk(d_model, size_of::<T>(), data.len(), cut.streamable);
     if rows <= chunk_rows {
@@ -88,6 +99,7 @@ mod tests {
                 let cut = Cut {
                     first_row,
                     streamable: false,
+                    fresh: first_row == 63,
                 };
                 let rows = 3 * chunk::rows_per_chunk(d_model, 4, 0, false) + 1;
                 let mut want = vec![0.0f32; rows * d_model];

@@ -121,7 +121,7 @@ impl Backend {
     /// bit-identical to the table written in one call. This is the kernel the parallel crate
     /// runs per chunk.
     ///
-    /// `f32` tables on the vector path are stepped by the rotation R(1) in `f64` from rows
+    /// `f32` tables on the vector path are stepped by a recurrence in `f64` from rows
     /// evaluated directly at every [`ANCHOR_ROWS`](crate::ANCHOR_ROWS)th GLOBAL row index,
     /// which is several times faster; each value is within 2^−23 of exact like every other,
     /// but may differ in its last bit from [`encode_row`](Backend::encode_row) at the same

@@ -18,7 +18,7 @@
 //! let rows = Rows::new(&enc, 0.0, 99_998, 4)?;
 //! let mut block = [0.0f32; 4 * 512];
 //! encode_rows(&rows, &mut block)?;
-//! // Row 100 000 of the table: f32 tables are stepped by rotation from exact anchors, so the
+//! // Row 100 000 of the table: f32 tables are stepped by recurrence from exact anchors, so the
 //! // bits may differ from the single row's, both within 2^-23 of the exact values.
 //! for (a, b) in block[2 * 512..3 * 512].iter().zip(&row) {
 //!     assert!((a - b).abs() <= 2.0 * 2f32.powi(-23));
@@ -50,7 +50,7 @@
 //! `wide`'s lanes for the target as built.
 //!
 //! - One row ([`encode_row`], [`encode_positions`]): every pair evaluated directly.
-//! - `f32` tables ([`encode_rows`]): rows stepped by the rotation R(1) in `f64` from rows
+//! - `f32` tables ([`encode_rows`]): rows stepped by a recurrence in `f64` (one FMA per value) from rows
 //!   evaluated directly at every [`ANCHOR_ROWS`]th global row index, several times cheaper per
 //!   value; blocks of [`STREAM_BYTES`] or more are written with non-temporal stores (as
 //!   `memset` does), so that they do not first read the memory they overwrite.

@@ -217,17 +217,29 @@ fn huge_positions_in_a_block_equal_single_rows() {
     }
 }
 
-/// Blocks of 16 MiB and more are written with non-temporal stores: the same bits as smaller
-/// blocks, whatever the alignment of the buffer, and within the bound of the core.
+/// Blocks of `STREAM_BYTES` and more are written with non-temporal stores: the same bits as smaller
+/// blocks, whatever the alignment of the buffer, and within the bound of the core. Offsets of
+/// 0, 4, 8 and 12 values start the rows at every 16-byte place in a 64-byte line (the lines a
+/// run shares with its neighbours are stored plainly), 1 off the 16-byte boundaries (nothing
+/// streamed); d = 1000 has rows that start at different places in a line.
 #[test]
 fn large_streamed_tables_have_the_bits_of_small_blocks() {
     use posenc_testkit::bounds::AGREE_F32;
-    for (d, layout) in [(1024, Layout::Interleaved), (1023, Layout::SplitCosSin)] {
+    let cases = [
+        (1024, Layout::Interleaved, 0),
+        (1024, Layout::Interleaved, 1),
+        (1024, Layout::Interleaved, 4),
+        (1024, Layout::Interleaved, 8),
+        (1024, Layout::Interleaved, 12),
+        (1024, Layout::SplitSinCos, 4),
+        (1000, Layout::Interleaved, 0),
+        (1023, Layout::SplitCosSin, 1),
+    ];
+    for (d, layout, offset) in cases {
         let enc = Encoding::builder(d).layout(layout).build().unwrap();
-        let rows = (16 << 20) / (4 * d) + 3;
-        // Offset by one value, so that rows start off the 16-byte boundaries.
-        let mut buffer = vec![0.0f32; rows * d + 1];
-        let streamed = &mut buffer[1..];
+        let rows = posenc_simd::STREAM_BYTES / (4 * d) + 3;
+        let mut buffer = vec![0.0f32; rows * d + offset];
+        let streamed = &mut buffer[offset..];
         posenc_simd::Rows::covering(&enc, 0.5, 100, streamed.len())
             .and_then(|rows| posenc_simd::encode_rows(&rows, streamed))
             .unwrap();
@@ -241,7 +253,7 @@ fn large_streamed_tables_have_the_bits_of_small_blocks() {
             .unwrap();
         assert!(
             streamed == &halves[..],
-            "streamed table differs ({layout}, d={d})"
+            "streamed table differs ({layout}, d={d}, offset {offset})"
         );
         for k in (0..rows).step_by(331).chain([rows - 1]) {
             let mut core = vec![0.0f32; d];

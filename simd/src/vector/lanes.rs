@@ -21,6 +21,8 @@ pub(crate) trait Lanes:
     fn mul_add(self, a: Self, b: Self) -> Self;
     /// `b − self·a` (fused where the instruction set has FMA).
     fn mul_neg_add(self, a: Self, b: Self) -> Self;
+    /// `self·a − b` (fused where the instruction set has FMA).
+    fn mul_sub(self, a: Self, b: Self) -> Self;
     /// The lanes of `if_odd` where the integer held in the low bits of `bits` is odd, else
     /// those of `if_even`.
     fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self;
@@ -72,6 +74,10 @@ impl Lanes for f64x4 {
     #[inline(always)]
     fn mul_neg_add(self, a: Self, b: Self) -> Self {
         f64x4::mul_neg_add(self, a, b)
+    }
+    #[inline(always)]
+    fn mul_sub(self, a: Self, b: Self) -> Self {
+        f64x4::mul_sub(self, a, b)
     }
     #[inline(always)]
     fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
@@ -226,6 +232,11 @@ mod avx2 {
         fn mul_neg_add(self, a: Self, b: Self) -> Self {
             // SAFETY: as for `mul_add`.
             Avx2(unsafe { _mm256_fnmadd_pd(self.0, a.0, b.0) })
+        }
+        #[inline(always)]
+        fn mul_sub(self, a: Self, b: Self) -> Self {
+            // SAFETY: as for `mul_add`.
+            Avx2(unsafe { _mm256_fmsub_pd(self.0, a.0, b.0) })
         }
         #[inline(always)]
         fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {

@@ -9,7 +9,8 @@
 //! - `lanes32`, `sincos32`: for `f32` rows where the lanes fuse multiply-add (AVX2+FMA), the
 //!   same reduction in `f64`, then short polynomials in `f32` on eight lanes.
 //! - `kernel`: rows in tiles and frequencies in chunks, written in every layout.
-//! - `recurrence`: `f32` tables stepped by the rotation R(1) from anchors every 64th row.
+//! - `recurrence`: `f32` tables stepped by `x_{j+1} = 2cos φ·x_j − x_{j−1}` from anchors every
+//!   64th row.
 //! - `stream`: non-temporal stores for tables past the caches.
 //!
 //! # Accuracy
@@ -23,7 +24,7 @@
 //! | ω' = ω·2/π, its own error at most about 6 ulp (see `frequency`) | `|θ|·6·2^−53` ≤ 2^−26.4 |
 //! | reduction to `|f| ≤ 1/2` quarter turn (see `sincos`) | 0 (exact) |
 //! | polynomial, `f64` output / `f32` output | 2^−54.6 / 2^−34 |
-//! | `f32` tables only: 63 rotation steps at most (see `recurrence`) | 2^−44 |
+//! | `f32` tables only: 63 recurrence steps at most (see `recurrence`) | 2^−41 |
 //! | rounding to the output type, `f64` / `f32` | 2^−53 / 2^−25 |
 //!
 //! Sum for `f32` on the `f64` polynomials: below 2^−25 + 2^−26.4 + 2^−28, about 0.38 of the

@@ -1,7 +1,13 @@
-//! `f32` tables by rotation: row `k + 1` is R(1)·row `k`, per pair
-//! `sin(θ + φ) = sin θ·cos φ + cos θ·sin φ`, `cos(θ + φ) = cos θ·cos φ − sin θ·sin φ` with
-//! `φ = c·ω_i`, in `f64`: two multiplications and two FMAs per four pairs instead of a reduction
-//! and two polynomials.
+//! `f32` tables by recurrence: per pair, with `φ = c·ω_i` and `x_j` the sine or the cosine of
+//! `θ + jφ`, `x_{j+1} = 2cos φ·x_j − x_{j−1}` (both satisfy it, with the same factor), in `f64`:
+//! one FMA per four values instead of a reduction and two polynomials. The vectors hold
+//! `[sin, cos, sin, cos]` of two pairs in the interleaved layout (so that a row's values are
+//! one conversion to `f32` away from their columns, no shuffle) and four sines or four cosines
+//! in the split ones. Row 1 of a period is R(1)·row 0, the rotation by `(sin φ, cos φ)`.
+//!
+//! The kernel is memory-bound only if it does little besides the FMA, the conversion and the
+//! store: it holds the state of four vectors (one 64-byte line of a row) in registers and
+//! walks them down the period's rows, so that nothing but the output goes to memory.
 //!
 //! Anchors: every row whose GLOBAL index `k` is a multiple of `PERIOD` ([`ANCHOR_ROWS`](crate::ANCHOR_ROWS)) is evaluated directly
 //! (the `f64` polynomials), and rows `k+1 … k+PERIOD−1` are stepped from it. A row's bits depend
@@ -12,18 +18,21 @@
 //!
 //! # Accuracy
 //! The anchor and R(1) are evaluated with the `f64` polynomials, within about 2^−52 (plus ω's
-//! relative error times the angle, as for every row); each step adds at most about 3·2^−53 to each value and turns the angle error of
-//! R(1) into `j` times it, `j < PERIOD`. With PERIOD = 64 the stepping adds below 2^−44, and the
-//! angle is `θ_anchor + j·φ`, whose error is ω's relative error times `|θ|` as before: the `f32`
-//! error budget of the direct path (about 0.4 of 2^−23) is unchanged to 2^−40. `f64` output is
-//! never stepped: 64 steps would cost up to 2^−45, more than its bound allows at small angles.
+//! relative error times the angle, as for every row). An error `r_j` made at step `j` (the
+//! rounding of `2cos φ`, at most 2^−53 of `|x_j| ≤ 1`, and of the FMA, 2^−53; two roundings
+//! of 2^−53 without FMA) reaches row `k` multiplied by `U_{k−j−1}(cos φ) = sin((k−j)φ)/sin φ`,
+//! at most `k − j` in size whatever φ: the `k ≤ PERIOD − 1 = 63` steps add at most
+//! `3·2^−53·Σ(k − j) ≤ 3·2^−53·2016`, below 2^−41, and row 1's own error at most 63 times
+//! 2^−51, below 2^−45. The angle is `θ_anchor + j·φ`, whose error is ω's relative error times
+//! `|θ|` as before: the `f32` error budget of the direct path (about 0.4 of 2^−23) is unchanged
+//! to 2^−38. `f64` output is never stepped: its bound is too tight at small angles.
 
 use posenc_core::{Columns, Encoding, Layout, Rows, row_position};
 
 use super::frequency::{Exponent, Frequencies};
 use super::lanes::Lanes;
 use super::sincos::{MAX_ANGLE, sin_cos};
-use super::stream;
+use super::stream::{self, LINE};
 use crate::tuning::{ANCHOR_ROWS as PERIOD, STREAM_BYTES};
 
 /// The recurrence needs row `anchor + j` to be at the anchor's position plus `j`. With the start
@@ -33,13 +42,28 @@ use crate::tuning::{ANCHOR_ROWS as PERIOD, STREAM_BYTES};
 const EXACT_STEPS: f64 = 4_503_599_627_370_496.0;
 
 /// Pairs per chunk (a multiple of 64): ω, R(1) and the state of this many at a time, on the
-/// stack (about 7 KiB at 128; less where stacks are small). Longer runs along a row write
-/// memory more sequentially; 128 measured as well as 256 or 512 for d = 1024.
+/// stack (about 60 KiB at 512; less where stacks are small). Rows of one chunk (`d_model` up to
+/// 1024) compute ω and R(1) once per call rather than once per period; and a chunk's run of a
+/// row is written line by line, so the fewer chunks a row has, the fewer lines are shared
+/// between two runs.
 #[cfg(target_pointer_width = "64")]
-const CHUNK: usize = 128;
+const CHUNK: usize = 512;
 #[cfg(not(target_pointer_width = "64"))]
 const CHUNK: usize = 64;
-const VECTORS: usize = CHUNK / 4;
+/// Vectors of ω per chunk.
+const OMEGA: usize = CHUNK / 4;
+/// Vectors of state per chunk: two pairs each (interleaved), or four sines or four cosines.
+const VECTORS: usize = CHUNK / 2;
+/// Vectors walked down the rows at once: 16 values, one 64-byte line.
+const STRIP: usize = 4;
+/// Values ahead of a strip's line in a row that ordinary stores prefetch (the next line).
+const PREFETCH: usize = 16;
+/// Rows a strip walks before the next strip is walked, with ordinary and non-temporal stores.
+/// Ordinary stores need their lines in L1, where rows 4 KiB apart fall in one set of 12 ways:
+/// 8 rows (and the line prefetched ahead of each) fit; 16 measured up to twice as slow for
+/// d = 1024. Non-temporal stores bypass L1.
+const PLAIN_PASS: usize = 8;
+const STREAM_PASS: usize = 16;
 
 /// The rows of `rows` as an `f32` table into `out` (of their length). Periods whose rows'
 /// angles leave the vector range go through `direct` instead (a sub-range into its slice).
@@ -56,6 +80,15 @@ pub(crate) fn table_f32<L: Lanes>(
     let streaming = len.saturating_mul(d).saturating_mul(4) >= STREAM_BYTES;
     // Counted in rows of the range rather than up to an end index: the block may end on row
     // u64::MAX, and the index one past it does not exist (found by fuzz/parallel_rows).
+    let mut scratch = Scratch {
+        chunk: None,
+        omega: [L::splat(0.0); OMEGA],
+        sin_step: [L::splat(0.0); OMEGA],
+        cos_step: [L::splat(0.0); OMEGA],
+        now: [L::splat(0.0); VECTORS],
+        next: [L::splat(0.0); VECTORS],
+        twice_cos: [L::splat(0.0); VECTORS],
+    };
     let mut done = 0;
     let mut rest = &mut out[..len * d];
     while done < len {
@@ -72,7 +105,15 @@ pub(crate) fn table_f32<L: Lanes>(
         let exact_steps = start.abs() < EXACT_STEPS && anchor < EXACT_STEPS as u64;
         if exact_steps && scaled_anchor.abs() <= MAX_ANGLE && scaled_last.abs() <= MAX_ANGLE {
             let skip = (k - anchor) as usize;
-            period::<L>(enc, &freq, scaled_anchor, skip, streaming, tile);
+            period::<L>(
+                enc,
+                &freq,
+                scaled_anchor,
+                skip,
+                streaming,
+                &mut scratch,
+                tile,
+            );
         } else {
             direct(&rows.chunk(done, count), tile);
         }
@@ -90,9 +131,20 @@ pub(crate) fn table_f32<L: Lanes>(
     }
 }
 
-/// The rows of one period from row `skip` of the period on (the anchor is row 0). Rows are
-/// written whole chunk by chunk, in order, so that the stores run along each row: the state
-/// `(sin, cos)` of a chunk's pairs lives on the stack between rows.
+/// A chunk's ω, R(1) and state, made once per table call rather than once per period.
+struct Scratch<L> {
+    /// The first pair of the chunk whose ω, R(1) and 2cos φ are below, if any.
+    chunk: Option<usize>,
+    omega: [L; OMEGA],
+    sin_step: [L; OMEGA],
+    cos_step: [L; OMEGA],
+    /// Rows j and j + 1 of the period, and 2cos φ, of every vector of the chunk.
+    now: [L; VECTORS],
+    next: [L; VECTORS],
+    twice_cos: [L; VECTORS],
+}
+
+/// The rows of one period from row `skip` of the period on (the anchor is row 0).
 #[inline(always)]
 fn period<L: Lanes>(
     enc: &Encoding,
@@ -100,128 +152,250 @@ fn period<L: Lanes>(
     scaled_anchor: f64,
     skip: usize,
     streaming: bool,
+    scratch: &mut Scratch<L>,
     tile: &mut [f32],
 ) {
     let (d, n) = (enc.d_model(), enc.pairs());
     let layout = enc.layout();
-    let mut omega = [L::splat(0.0); VECTORS];
-    let mut sin = [L::splat(0.0); VECTORS];
-    let mut cos = [L::splat(0.0); VECTORS];
-    let mut sin_step = [L::splat(0.0); VECTORS];
-    let mut cos_step = [L::splat(0.0); VECTORS];
+    let Scratch {
+        chunk,
+        omega,
+        sin_step,
+        cos_step,
+        now,
+        next,
+        twice_cos,
+    } = scratch;
     let anchor = L::splat(scaled_anchor);
     let scale = L::splat(enc.scale());
     for first_pair in (0..n).step_by(CHUNK) {
         let len = CHUNK.min(n - first_pair);
-        let vectors = len.div_ceil(4);
-        for (quarter, omega) in omega.chunks_exact_mut(16).enumerate() {
-            if let Ok(omega) = <&mut [L; 16]>::try_from(omega) {
-                freq.omega64(first_pair + 64 * quarter, omega);
-            }
-        }
-        for v in 0..vectors {
-            let (mut s, mut c) = sin_cos::<L, false>(anchor * omega[v]);
-            let (s1, c1) = sin_cos::<L, false>(scale * omega[v]);
-            for _ in 0..skip {
-                (s, c) = step(s, c, s1, c1);
-            }
-            (sin[v], cos[v], sin_step[v], cos_step[v]) = (s, c, s1, c1);
-        }
-        if streaming {
-            // Two rows at a time (one load of the state for both), to the stack first, then to
-            // the rows in whole lines.
-            for group in tile.chunks_mut(2 * d) {
-                let two = group.len() == 2 * d;
-                let mut stage = [[0.0f32; 2 * CHUNK]; 2];
-                for v in 0..vectors {
-                    let (mut s, mut c) = (sin[v], cos[v]);
-                    let (s1, c1) = (sin_step[v], cos_step[v]);
-                    stage_vector(layout, v, s, c, &mut stage[0]);
-                    (s, c) = step(s, c, s1, c1);
-                    if two {
-                        stage_vector(layout, v, s, c, &mut stage[1]);
-                        (s, c) = step(s, c, s1, c1);
-                    }
-                    (sin[v], cos[v]) = (s, c);
-                }
-                for (row, stage) in group.chunks_exact_mut(d).zip(&stage) {
-                    match layout.columns(row).run(first_pair, len) {
-                        Columns::Interleaved(columns) => {
-                            stream::copy(columns, &stage[..columns.len()]);
-                        }
-                        Columns::Split { sin, cos, .. } => {
-                            stream::copy(sin, &stage[..len]);
-                            stream::copy(cos, &stage[CHUNK..CHUNK + len]);
-                        }
-                    }
+        let pair_vectors = len.div_ceil(4);
+        // What depends on the pairs alone is kept from the last period with this chunk.
+        if *chunk != Some(first_pair) {
+            let groups = omega.chunks_exact_mut(16).take(pair_vectors.div_ceil(16));
+            for (quarter, omega) in groups.enumerate() {
+                if let Ok(omega) = <&mut [L; 16]>::try_from(omega) {
+                    freq.omega64(first_pair + 64 * quarter, omega);
                 }
             }
-            continue;
-        }
-        for row in tile.chunks_exact_mut(d) {
-            // Every row steps all `vectors` states: the runs below have exactly that many
-            // pieces (4 pairs each, the last one shorter).
-            // Whole vectors by fixed-size copies (plain stores), then the last, short one.
-            match layout.columns(row).run(first_pair, len) {
-                Columns::Interleaved(columns) => {
-                    let mut whole = columns.chunks_exact_mut(8);
-                    let mut v = 0;
-                    for out in &mut whole {
-                        out.copy_from_slice(&L::interleave_f32(sin[v], cos[v]));
-                        (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
-                        v += 1;
-                    }
-                    let out = whole.into_remainder();
-                    if !out.is_empty() {
-                        let values = L::interleave_f32(sin[v], cos[v]);
-                        out.copy_from_slice(&values[..out.len()]);
-                        (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
-                    }
+            for v in 0..pair_vectors {
+                let (s1, c1) = sin_cos::<L, false>(scale * omega[v]);
+                (sin_step[v], cos_step[v]) = (s1, c1);
+                let t = c1 + c1;
+                if layout == Layout::Interleaved {
+                    [twice_cos[2 * v], twice_cos[2 * v + 1]] = mixed(t, t);
+                } else {
+                    (twice_cos[v], twice_cos[pair_vectors + v]) = (t, t);
                 }
-                Columns::Split {
-                    sin: sin_out,
-                    cos: cos_out,
-                    ..
-                } => {
-                    let mut whole = sin_out.chunks_exact_mut(4).zip(cos_out.chunks_exact_mut(4));
-                    let mut v = 0;
-                    for (sin_out, cos_out) in &mut whole {
-                        sin_out.copy_from_slice(&sin[v].to_f32());
-                        cos_out.copy_from_slice(&cos[v].to_f32());
-                        (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
-                        v += 1;
-                    }
-                    let count = len - 4 * v;
-                    if count > 0 {
-                        let at = 4 * v;
-                        sin_out[at..].copy_from_slice(&sin[v].to_f32()[..count]);
-                        cos_out[at..].copy_from_slice(&cos[v].to_f32()[..count]);
-                        (sin[v], cos[v]) = step(sin[v], cos[v], sin_step[v], cos_step[v]);
-                    }
+            }
+            *chunk = Some(first_pair);
+        }
+        for v in 0..pair_vectors {
+            let (s0, c0) = sin_cos::<L, false>(anchor * omega[v]);
+            let (s, c) = rotate(s0, c0, sin_step[v], cos_step[v]);
+            if layout == Layout::Interleaved {
+                [now[2 * v], now[2 * v + 1]] = mixed(s0, c0);
+                [next[2 * v], next[2 * v + 1]] = mixed(s, c);
+            } else {
+                (now[v], now[pair_vectors + v]) = (s0, c0);
+                (next[v], next[pair_vectors + v]) = (s, c);
+            }
+        }
+        let vectors = 2 * pair_vectors;
+        for _ in 0..skip {
+            for v in 0..vectors {
+                (now[v], next[v]) = (next[v], recur(twice_cos[v], next[v], now[v]));
+            }
+        }
+        // Where the chunk's runs start in a row, from the one column map.
+        let Some(row) = tile.get_mut(..d) else {
+            return;
+        };
+        let row_start = row.as_ptr().addr();
+        let offset = |run: &[f32]| (run.as_ptr().addr() - row_start) / size_of::<f32>();
+        let runs = match layout.columns(row).run(first_pair, len) {
+            Columns::Interleaved(run) => [(offset(run), run.len(), 0), (0, 0, 0)],
+            Columns::Split { sin, cos, .. } => [
+                (offset(sin), sin.len(), 0),
+                (offset(cos), cos.len(), pair_vectors),
+            ],
+        };
+        let mut state = State {
+            now: &mut now[..vectors],
+            next: &mut next[..vectors],
+            twice_cos: &twice_cos[..vectors],
+        };
+        let pass_rows = if streaming { STREAM_PASS } else { PLAIN_PASS };
+        for pass in tile.chunks_mut(pass_rows * d) {
+            for (at, values, first) in runs {
+                if values > 0 {
+                    write_run(d, at, values, first, &mut state, streaming, pass);
                 }
             }
         }
     }
 }
 
-/// Vector `v` of a chunk into the stage: interleaved at `8v`, or sines at `4v` and cosines at
-/// `CHUNK + 4v`.
+/// The state of a chunk's vectors at the next row to write.
+struct State<'a, L> {
+    now: &'a mut [L],
+    next: &'a mut [L],
+    twice_cos: &'a [L],
+}
+
+/// The `values` values from column `at` of every row of `tile`, from `state`: four vectors
+/// (one line) at a time, with non-temporal stores where `streaming` and the line is the run's
+/// alone; the vectors before the first whole line and after the last one singly.
 #[inline(always)]
-fn stage_vector<L: Lanes>(layout: Layout, v: usize, sin: L, cos: L, stage: &mut [f32; 2 * CHUNK]) {
-    match layout {
-        Layout::Interleaved => {
-            stage[8 * v..8 * v + 8].copy_from_slice(&L::interleave_f32(sin, cos));
-        }
-        Layout::SplitSinCos | Layout::SplitCosSin => {
-            stage[4 * v..4 * v + 4].copy_from_slice(&sin.to_f32());
-            stage[CHUNK + 4 * v..CHUNK + 4 * v + 4].copy_from_slice(&cos.to_f32());
+#[allow(clippy::too_many_arguments)]
+fn write_run<L: Lanes>(
+    d: usize,
+    at: usize,
+    values: usize,
+    first: usize,
+    state: &mut State<'_, L>,
+    streaming: bool,
+    tile: &mut [f32],
+) {
+    let whole = values / 4;
+    let start = tile.as_ptr().addr() + at * size_of::<f32>();
+    // Lines are the run's own only where every row's run starts at the same place in a line,
+    // and vector stores are aligned only where it starts on 16 bytes.
+    let aligned = (d * size_of::<f32>()).is_multiple_of(LINE) && start.is_multiple_of(16);
+    let (head, streaming) = if streaming && aligned {
+        ((start.next_multiple_of(LINE) - start) / 16, true)
+    } else {
+        (0, false)
+    };
+    let head = head.min(whole);
+    let lines = (whole - head) / STRIP;
+    for v in 0..head {
+        walk::<L, 1, false>(d, at + 4 * v, 4, state, first + v, tile);
+    }
+    for line in 0..lines {
+        let v = head + STRIP * line;
+        if streaming {
+            walk::<L, STRIP, true>(d, at + 4 * v, 4 * STRIP, state, first + v, tile);
+        } else {
+            walk::<L, STRIP, false>(d, at + 4 * v, 4 * STRIP, state, first + v, tile);
         }
     }
+    for v in head + STRIP * lines..whole {
+        walk::<L, 1, false>(d, at + 4 * v, 4, state, first + v, tile);
+    }
+    if !values.is_multiple_of(4) {
+        walk::<L, 1, false>(d, at + 4 * whole, values % 4, state, first + whole, tile);
+    }
+}
+
+/// Vectors `first..first + N` of `state` down the rows of `tile`, into the `width` values
+/// (`4N`, or fewer for a run's last vector) from column `at` of each row; the state stays in
+/// registers.
+#[inline(always)]
+fn walk<L: Lanes, const N: usize, const STREAM: bool>(
+    d: usize,
+    at: usize,
+    width: usize,
+    state: &mut State<'_, L>,
+    first: usize,
+    tile: &mut [f32],
+) {
+    // Streamed lines are stored with aligned instructions: every row's `at` must be on 16 bytes
+    // (`write_run` streams only where it is; checked here, where `put` relies on it).
+    let start = tile.as_ptr().addr() + at * size_of::<f32>();
+    if STREAM && !(start.is_multiple_of(16) && (d * size_of::<f32>()).is_multiple_of(16)) {
+        walk::<L, N, false>(d, at, width, state, first, tile);
+        return;
+    }
+    let (Some(now_out), Some(next_out), Some(twice_cos)) = (
+        state.now.get_mut(first..first + N),
+        state.next.get_mut(first..first + N),
+        state.twice_cos.get(first..first + N),
+    ) else {
+        return;
+    };
+    let (Ok(mut now), Ok(mut next), Ok(twice_cos)) = (
+        <[L; N]>::try_from(&*now_out),
+        <[L; N]>::try_from(&*next_out),
+        <[L; N]>::try_from(twice_cos),
+    ) else {
+        return;
+    };
+    // Two rows a step, so that the state never moves between registers: `now` holds rows
+    // j, j + 2, …, `next` rows j + 1, j + 3, ….
+    let mut pairs = tile.chunks_exact_mut(2 * d);
+    for rows in &mut pairs {
+        let (first_row, second_row) = rows.split_at_mut(d);
+        put::<L, N, STREAM>(&now, at, width, first_row);
+        for v in 0..N {
+            now[v] = recur(twice_cos[v], next[v], now[v]);
+        }
+        put::<L, N, STREAM>(&next, at, width, second_row);
+        for v in 0..N {
+            next[v] = recur(twice_cos[v], now[v], next[v]);
+        }
+    }
+    if let Some(last) = pairs.into_remainder().get_mut(..d) {
+        put::<L, N, STREAM>(&now, at, width, last);
+        for v in 0..N {
+            (now[v], next[v]) = (next[v], recur(twice_cos[v], next[v], now[v]));
+        }
+    }
+    now_out.copy_from_slice(&now);
+    next_out.copy_from_slice(&next);
+}
+
+/// The `width` values of vectors `x` (16 or at most 4) into `row` from column `at`.
+#[inline(always)]
+fn put<L: Lanes, const N: usize, const STREAM: bool>(
+    x: &[L; N],
+    at: usize,
+    width: usize,
+    row: &mut [f32],
+) {
+    let Some(out) = row.get_mut(at..at + width) else {
+        return;
+    };
+    if let (Ok(out), [a, b, c, d]) = (<&mut [f32; 16]>::try_from(&mut *out), x.as_slice()) {
+        let values = [a.to_f32(), b.to_f32(), c.to_f32(), d.to_f32()];
+        if STREAM {
+            // SAFETY: `walk::<_, _, true>`, the only caller with STREAM, checked that the
+            // column `at` of every row of its tile is on 16 bytes.
+            unsafe { stream::store_line(out, values) };
+        } else {
+            stream::prefetch_for_write(out.as_ptr().wrapping_add(PREFETCH));
+            for (out, values) in out.as_chunks_mut::<4>().0.iter_mut().zip(values) {
+                *out = values;
+            }
+        }
+    } else if let Ok(out) = <&mut [f32; 4]>::try_from(&mut *out) {
+        *out = x[0].to_f32();
+    } else {
+        out.copy_from_slice(&x[0].to_f32()[..out.len()]);
+    }
+}
+
+/// `[s0, c0, s1, c1]` and `[s2, c2, s3, c3]` of four pairs' sines and cosines.
+#[inline(always)]
+fn mixed<L: Lanes>(sin: L, cos: L) -> [L; 2] {
+    let all = L::interleave_f64(sin, cos);
+    let (low, high) = all.split_at(4);
+    let (Ok(low), Ok(high)) = (<[f64; 4]>::try_from(low), <[f64; 4]>::try_from(high)) else {
+        return [sin, cos];
+    };
+    [L::new(low), L::new(high)]
+}
+
+/// The next row's values: `2cos φ·x_j − x_{j−1}`.
+#[inline(always)]
+fn recur<L: Lanes>(twice_cos: L, now: L, before: L) -> L {
+    twice_cos.mul_sub(now, before)
 }
 
 /// R(φ) applied to `(sin θ, cos θ)`.
 #[inline(always)]
-fn step<L: Lanes>(sin: L, cos: L, sin_step: L, cos_step: L) -> (L, L) {
+fn rotate<L: Lanes>(sin: L, cos: L, sin_step: L, cos_step: L) -> (L, L) {
     (
         sin.mul_add(cos_step, cos * sin_step),
         sin.mul_neg_add(sin_step, cos * cos_step),

@@ -3,33 +3,57 @@
 //! A plain store to a line that is not in the cache first reads the line from memory (to own
 //! it), so writing a 128 MiB table moves 256 MiB; `memset` avoids that with non-temporal
 //! stores, and so does this. They pay off only when the table would not stay in the caches
-//! anyway: below [`STREAM_BYTES`](crate::STREAM_BYTES) ordinary stores leave the table hot for whoever reads it
-//! next. The choice changes how values are stored, never their bits.
+//! anyway (see [`STREAM_BYTES`](crate::STREAM_BYTES)): smaller tables keep ordinary stores, which
+//! leave the table hot for whoever reads it next. The choice changes how values are stored,
+//! never their bits.
+//!
+//! A line is sent to memory whole only when all its 64 bytes are stored in a row: the kernel
+//! streams the lines a row's run covers whole, and stores the few lines it shares with the
+//! neighbouring run with ordinary stores.
 
-/// Copies `src` into `dst` (of the same length) with non-temporal stores where the target has
-/// them (x86-64: `movntps`, part of its baseline SSE), ordinary ones elsewhere. Call [`fence`]
-/// before the data is handed to anyone.
+/// The bytes of a cache line, the unit non-temporal stores reach memory in.
+pub(crate) const LINE: usize = 64;
+
+/// Stores the four vectors of `values` into the line `dst` with non-temporal stores where the
+/// target has them (x86-64: `movntps`, part of its baseline SSE), ordinary ones elsewhere.
+/// Call [`fence`] before the data is handed to anyone.
+///
+/// # Safety
+/// `dst` must be 16-byte aligned.
 #[inline(always)]
-pub(crate) fn copy(dst: &mut [f32], src: &[f32]) {
+pub(crate) unsafe fn store_line(dst: &mut [f32; 16], values: [[f32; 4]; 4]) {
     #[cfg(target_arch = "x86_64")]
     {
         use core::arch::x86_64::{_mm_loadu_ps, _mm_stream_ps};
-        let len = dst.len().min(src.len());
-        // Elements before the first 16-byte boundary (at most 3 for an f32 pointer).
-        let head = dst.as_ptr().align_offset(16).min(len);
-        dst[..head].copy_from_slice(&src[..head]);
-        let body = (len - head) / 4 * 4;
-        let (dst_body, src_body) = (&mut dst[head..head + body], &src[head..head + body]);
-        for (d, s) in dst_body.chunks_exact_mut(4).zip(src_body.chunks_exact(4)) {
-            // SAFETY: SSE is part of x86-64's baseline; `d` is 4 writable f32 starting on a
-            // 16-byte boundary (`head` aligned the first, and each chunk is 16 bytes), `s` 4
-            // readable f32.
-            unsafe { _mm_stream_ps(d.as_mut_ptr(), _mm_loadu_ps(s.as_ptr())) };
+        let line = dst.as_mut_ptr();
+        for (k, values) in values.iter().enumerate() {
+            // SAFETY: SSE is part of x86-64's baseline; `line` points to 16 writable f32 on a
+            // 16-byte boundary (the caller's promise), so `line + 4k` (k < 4) to 4 of them on
+            // one too; `values` are 4 readable f32.
+            unsafe { _mm_stream_ps(line.add(4 * k), _mm_loadu_ps(values.as_ptr())) };
         }
-        dst[head + body..len].copy_from_slice(&src[head + body..len]);
     }
     #[cfg(not(target_arch = "x86_64"))]
-    dst.copy_from_slice(src);
+    for (dst, values) in dst.as_chunks_mut::<4>().0.iter_mut().zip(values) {
+        *dst = values;
+    }
+}
+
+/// Asks for the line at `ptr` to be owned by this core ahead of the ordinary stores that will
+/// write it (x86-64: `prefetchw`, a no-op on CPUs without it). The kernel writes each line of
+/// a row a strip of rows later, an order the hardware prefetchers do not follow. Never faults,
+/// whatever `ptr` points to.
+#[inline(always)]
+pub(crate) fn prefetch_for_write(ptr: *const f32) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it never faults and changes no memory, whatever the
+    // address.
+    unsafe {
+        use core::arch::x86_64::{_MM_HINT_ET0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_ET0>(ptr.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = ptr;
 }
 
 /// Orders the non-temporal stores before every later store (x86-64 `sfence`).
