@@ -30,7 +30,7 @@ pub(crate) enum Outcome {
 /// Runs `posenc check`, printing the report on stdout (a closed pipe is an error, as for
 /// `--out -`).
 pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
-    check_tolerance(args.tolerance)?;
+    check_tolerance(args.checked.tolerance)?;
     let path = &args.file;
     let name = format!("'{}'", path.display());
     let (mut reader, table) = crate::input::open_table(path)?;
@@ -43,7 +43,11 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         )));
     }
     let enc = args.encoding.encoding(table.d_model)?;
-    let flags = Rows::from_flags(args.positions.as_deref(), args.start, table.rows)?;
+    let flags = Rows::from_flags(
+        args.checked.positions.as_deref(),
+        args.checked.start,
+        table.rows,
+    )?;
     if flags.count() != table.rows {
         return Err(CliError::invalid(format!(
             "--positions has {} positions but {name} has {} rows",
@@ -55,7 +59,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
 
     let data_bytes = (table.rows.saturating_mul(table.d_model as u64))
         .saturating_mul(table.value_bytes() as u64);
-    let bar = progress::bar(data_bytes, args.quiet, "checking");
+    let bar = progress::bar(data_bytes, args.checked.quiet, "checking");
     let stats = args
         .encoding
         .run_in_pool(|| compare(&mut reader, &table, &enc, &rows, &name, &bar))?;
@@ -74,7 +78,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
 
     let mut report = header(&name, &table, &enc, &flags, &rows, &stats);
     report.push_str(&stats.render());
-    let outcome = verdict(args.tolerance, stats.overall.as_ref(), &mut report);
+    let outcome = verdict(args.checked.tolerance, stats.overall.as_ref(), &mut report);
     output::print(&report)?;
     Ok(outcome)
 }

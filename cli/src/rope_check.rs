@@ -23,7 +23,7 @@ use crate::rows::{Rows, block_rows, blocks};
 
 /// Runs `posenc rope-check`, printing the report on stdout.
 pub(crate) fn run(args: &RopeCheckArgs) -> Result<Outcome, CliError> {
-    check_tolerance(args.tolerance)?;
+    check_tolerance(args.checked.tolerance)?;
     let lists = args.config.factor_lists()?;
     let mut input = Input::open(&args.file)?;
     let found = if input.is_npy {
@@ -32,7 +32,11 @@ pub(crate) fn run(args: &RopeCheckArgs) -> Result<Outcome, CliError> {
         safetensors_tensors(&mut input)?
     };
     let file_rows = found.tensors.first().map_or(0, |t| t.rows);
-    let rows = Rows::from_flags(args.positions.as_deref(), args.start, file_rows)?;
+    let rows = Rows::from_flags(
+        args.checked.positions.as_deref(),
+        args.checked.start,
+        file_rows,
+    )?;
     if rows.count() != file_rows {
         return Err(CliError::invalid(format!(
             "--positions has {} positions but {} has {file_rows} rows",
@@ -45,7 +49,7 @@ pub(crate) fn run(args: &RopeCheckArgs) -> Result<Outcome, CliError> {
     let layout = layout_of(&found, args.cache_layout, rope.rotary_dim(), &input.name)?;
 
     let data_bytes = found.tensors.iter().map(TensorRows::data_bytes).sum();
-    let bar = progress::bar(data_bytes, args.quiet, "checking");
+    let bar = progress::bar(data_bytes, args.checked.quiet, "checking");
     let stats = args.config.run_in_pool(|| {
         let mut stats = Stats::new(rope.max_frequency());
         for (index, tensor) in found.tensors.iter().enumerate() {
@@ -124,7 +128,7 @@ pub(crate) fn run(args: &RopeCheckArgs) -> Result<Outcome, CliError> {
         describe(&rope),
     );
     report.push_str(&stats.render());
-    let outcome = verdict(args.tolerance, stats.overall.as_ref(), &mut report);
+    let outcome = verdict(args.checked.tolerance, stats.overall.as_ref(), &mut report);
     output::print(&report)?;
     Ok(outcome)
 }
