@@ -114,25 +114,42 @@ fn compare(
         exact.clear();
         exact.resize(count * d, 0.0);
         rows.fill(first, &mut exact)?;
-        let worst_per_row: Vec<(usize, f64)> = found
-            .par_chunks(d)
-            .zip(exact.par_chunks(d))
-            .map(|(f, e)| worst_in_row(f, e))
-            .collect();
-        for (k, &(column, error)) in worst_per_row.iter().enumerate() {
-            let row = first + k as u64;
-            stats.add(Worst {
-                error,
-                row,
-                position: rows.position(row),
-                column,
-                found: found[k * d + column],
-                exact: exact[k * d + column],
-            });
-        }
+        add_worst_of_rows(&mut stats, &found, &exact, d, first, 0, |row| {
+            rows.position(row)
+        });
         bar.inc(bytes.len() as u64);
     }
     Ok(stats)
+}
+
+/// Adds to `stats` the worst value of each row of a block: `found` (the file's) and `exact`
+/// hold rows `first ..` of `width` values each; `position` gives a row's position, and
+/// `column_offset` is where the block's columns start among the file's.
+pub(crate) fn add_worst_of_rows(
+    stats: &mut Stats,
+    found: &[f64],
+    exact: &[f64],
+    width: usize,
+    first: u64,
+    column_offset: usize,
+    position: impl Fn(u64) -> f64,
+) {
+    let worst_per_row: Vec<(usize, f64)> = found
+        .par_chunks(width)
+        .zip(exact.par_chunks(width))
+        .map(|(f, e)| worst_in_row(f, e))
+        .collect();
+    for (k, &(column, error)) in worst_per_row.iter().enumerate() {
+        let row = first + k as u64;
+        stats.add(Worst {
+            error,
+            row,
+            position: position(row),
+            column: column_offset + column,
+            found: found[k * width + column],
+            exact: exact[k * width + column],
+        });
+    }
 }
 
 /// The column of the largest `|found − exact|` in a row (the first one on ties) and that

@@ -8,15 +8,13 @@
 //! 2^-48·(1 + |θ|)·max(1, a) of exact); the worst absolute error is kept overall and per
 //! decade of |position|.
 
-use rayon::prelude::*;
-
-use crate::check::{Outcome, check_tolerance, verdict, worst_in_row};
+use crate::check::{Outcome, add_worst_of_rows, check_tolerance, verdict};
 use crate::errors::CliError;
 use crate::input::{Input, TensorRows, read_block, rows_shape};
 use crate::npy;
 use crate::output;
 use crate::progress;
-use crate::report::{Stats, Worst};
+use crate::report::Stats;
 use crate::rope::{default_seq_len, describe, fill_cache, position_of, validate_positions};
 use crate::rope_args::{CacheLayoutArg, RopeCheckArgs};
 use crate::rows::{Rows, block_rows, blocks};
@@ -63,22 +61,15 @@ pub(crate) fn run(args: &RopeCheckArgs) -> Result<Outcome, CliError> {
                 crate::dtype::decode(tensor.dtype, tensor.big_endian, &bytes, &mut values);
                 let mut exact = vec![0.0f64; count * w];
                 fill_cache(&rope, layout, &rows, index, first, &mut exact)?;
-                let worst: Vec<(usize, f64)> = values
-                    .par_chunks(w)
-                    .zip(exact.par_chunks(w))
-                    .map(|(f, e)| worst_in_row(f, e))
-                    .collect();
-                for (k, &(column, error)) in worst.iter().enumerate() {
-                    let row = first + k as u64;
-                    stats.add(Worst {
-                        error,
-                        row,
-                        position: position_of(&rows, row),
-                        column: column_offset + column,
-                        found: values[k * w + column],
-                        exact: exact[k * w + column],
-                    });
-                }
+                add_worst_of_rows(
+                    &mut stats,
+                    &values,
+                    &exact,
+                    w,
+                    first,
+                    column_offset,
+                    |row| position_of(&rows, row),
+                );
                 bar.inc(bytes.len() as u64);
             }
         }
