@@ -384,7 +384,7 @@ pub fn check_rope_block(
 /// (or the listed positions times it) overflows; [`Error::NotWholeRows`] when `x` is not a
 /// whole number of tokens, [`Error::BufferLength`] when it has not one token per listed
 /// position; [`Error::NonFinitePosition`] or [`Error::RopeAngleOverflow`] for a position
-/// (the first bad one of a list), [`Error::PositionRangeOverflow`] when consecutive positions
+/// (the first bad one of a list), [`Error::RowIndexOverflow`] when consecutive positions
 /// pass `u64::MAX` tokens or overflow. On error `x` is untouched.
 pub fn rope_apply<T: Element>(
     rope: &Rope<'_>,
