@@ -197,6 +197,18 @@ pub(crate) struct CheckArgs {
     /// error if the file differs.
     #[arg(long)]
     pub(crate) d_model: Option<usize>,
+    /// The encoding.
+    #[command(flatten)]
+    pub(crate) encoding: EncodingArgs,
+    /// The file's rows and the verdict.
+    #[command(flatten)]
+    pub(crate) checked: CheckedFileArgs,
+}
+
+/// Flags shared by `posenc check` and `posenc rope-check`: where the checked file's rows are,
+/// when it fails, and whether a progress bar is drawn.
+#[derive(Debug, Args)]
+pub(crate) struct CheckedFileArgs {
     /// Position of the file's first row.
     #[arg(
         long,
@@ -209,9 +221,6 @@ pub(crate) struct CheckArgs {
     /// @FILE with one number per line.
     #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
     pub(crate) positions: Option<String>,
-    /// The encoding.
-    #[command(flatten)]
-    pub(crate) encoding: EncodingArgs,
     /// Exit with status 1 when the worst absolute error is above this.
     #[arg(long, allow_hyphen_values = true)]
     pub(crate) tolerance: Option<f64>,

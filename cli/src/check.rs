@@ -30,7 +30,7 @@ pub(crate) enum Outcome {
 /// Runs `posenc check`, printing the report on stdout (a closed pipe is an error, as for
 /// `--out -`).
 pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
-    check_tolerance(args.tolerance)?;
+    check_tolerance(args.checked.tolerance)?;
     let path = &args.file;
     let name = format!("'{}'", path.display());
     let (mut reader, table) = crate::input::open_table(path)?;
@@ -43,7 +43,11 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         )));
     }
     let enc = args.encoding.encoding(table.d_model)?;
-    let flags = Rows::from_flags(args.positions.as_deref(), args.start, table.rows)?;
+    let flags = Rows::from_flags(
+        args.checked.positions.as_deref(),
+        args.checked.start,
+        table.rows,
+    )?;
     if flags.count() != table.rows {
         return Err(CliError::invalid(format!(
             "--positions has {} positions but {name} has {} rows",
@@ -55,7 +59,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
 
     let data_bytes = (table.rows.saturating_mul(table.d_model as u64))
         .saturating_mul(table.value_bytes() as u64);
-    let bar = progress::bar(data_bytes, args.quiet, "checking");
+    let bar = progress::bar(data_bytes, args.checked.quiet, "checking");
     let stats = args
         .encoding
         .run_in_pool(|| compare(&mut reader, &table, &enc, &rows, &name, &bar))?;
@@ -74,7 +78,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
 
     let mut report = header(&name, &table, &enc, &flags, &rows, &stats);
     report.push_str(&stats.render());
-    let outcome = verdict(args.tolerance, stats.overall.as_ref(), &mut report);
+    let outcome = verdict(args.checked.tolerance, stats.overall.as_ref(), &mut report);
     output::print(&report)?;
     Ok(outcome)
 }
@@ -110,25 +114,42 @@ fn compare(
         exact.clear();
         exact.resize(count * d, 0.0);
         rows.fill(first, &mut exact)?;
-        let worst_per_row: Vec<(usize, f64)> = found
-            .par_chunks(d)
-            .zip(exact.par_chunks(d))
-            .map(|(f, e)| worst_in_row(f, e))
-            .collect();
-        for (k, &(column, error)) in worst_per_row.iter().enumerate() {
-            let row = first + k as u64;
-            stats.add(Worst {
-                error,
-                row,
-                position: rows.position(row),
-                column,
-                found: found[k * d + column],
-                exact: exact[k * d + column],
-            });
-        }
+        add_worst_of_rows(&mut stats, &found, &exact, d, first, 0, |row| {
+            rows.position(row)
+        });
         bar.inc(bytes.len() as u64);
     }
     Ok(stats)
+}
+
+/// Adds to `stats` the worst value of each row of a block: `found` (the file's) and `exact`
+/// hold rows `first ..` of `width` values each; `position` gives a row's position, and
+/// `column_offset` is where the block's columns start among the file's.
+pub(crate) fn add_worst_of_rows(
+    stats: &mut Stats,
+    found: &[f64],
+    exact: &[f64],
+    width: usize,
+    first: u64,
+    column_offset: usize,
+    position: impl Fn(u64) -> f64,
+) {
+    let worst_per_row: Vec<(usize, f64)> = found
+        .par_chunks(width)
+        .zip(exact.par_chunks(width))
+        .map(|(f, e)| worst_in_row(f, e))
+        .collect();
+    for (k, &(column, error)) in worst_per_row.iter().enumerate() {
+        let row = first + k as u64;
+        stats.add(Worst {
+            error,
+            row,
+            position: position(row),
+            column: column_offset + column,
+            found: found[k * width + column],
+            exact: exact[k * width + column],
+        });
+    }
 }
 
 /// The column of the largest `|found − exact|` in a row (the first one on ties) and that

@@ -163,11 +163,17 @@ pub(crate) mod tests {
         names
     }
 
+    /// `dir/t.bin`, already holding `old`: what a run replaces.
+    fn old_target(dir: &Path) -> PathBuf {
+        let target = dir.join("t.bin");
+        std::fs::write(&target, b"old").unwrap();
+        target
+    }
+
     #[test]
     fn the_target_appears_only_when_finished() {
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("t.bin");
-        std::fs::write(&target, b"old").unwrap();
+        let target = old_target(dir.path());
         let mut out = Output::create(&target, true).unwrap();
         out.write_all(b"new contents").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"old");
@@ -179,8 +185,7 @@ pub(crate) mod tests {
     #[test]
     fn an_unfinished_output_leaves_nothing_behind() {
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("t.bin");
-        std::fs::write(&target, b"old").unwrap();
+        let target = old_target(dir.path());
         let mut out = Output::create(&target, true).unwrap();
         out.write_all(&[7; 3 << 20]).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"old");

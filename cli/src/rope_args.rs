@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::args::{Dtype, Format, PictureArgs, RowArgs};
+use crate::args::{CheckedFileArgs, Dtype, Format, PictureArgs, RowArgs};
 
 /// The RoPE configuration, shared by every RoPE subcommand.
 #[derive(Debug, Args)]
@@ -129,26 +129,12 @@ pub(crate) struct RopeCheckArgs {
     /// The configuration.
     #[command(flatten)]
     pub(crate) config: RopeConfigArgs,
-    /// Position of the file's first row.
-    #[arg(
-        long,
-        default_value_t = 0.0,
-        allow_hyphen_values = true,
-        conflicts_with = "positions"
-    )]
-    pub(crate) start: f64,
-    /// The file's positions, one per row: comma-separated numbers or @FILE.
-    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
-    pub(crate) positions: Option<String>,
     /// The layout [default: from the file: its tensor names (safetensors) or shape].
     #[arg(long, value_enum)]
     pub(crate) cache_layout: Option<CacheLayoutArg>,
-    /// Exit with status 1 when the worst absolute error is above this.
-    #[arg(long, allow_hyphen_values = true)]
-    pub(crate) tolerance: Option<f64>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub(crate) quiet: bool,
+    /// The file's rows and the verdict.
+    #[command(flatten)]
+    pub(crate) checked: CheckedFileArgs,
 }
 
 /// `posenc plot rope`.

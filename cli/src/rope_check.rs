@@ -8,22 +8,20 @@
 //! 2^-48·(1 + |θ|)·max(1, a) of exact); the worst absolute error is kept overall and per
 //! decade of |position|.
 
-use rayon::prelude::*;
-
-use crate::check::{Outcome, check_tolerance, verdict, worst_in_row};
+use crate::check::{Outcome, add_worst_of_rows, check_tolerance, verdict};
 use crate::errors::CliError;
 use crate::input::{Input, TensorRows, read_block, rows_shape};
 use crate::npy;
 use crate::output;
 use crate::progress;
-use crate::report::{Stats, Worst};
+use crate::report::Stats;
 use crate::rope::{default_seq_len, describe, fill_cache, position_of, validate_positions};
 use crate::rope_args::{CacheLayoutArg, RopeCheckArgs};
 use crate::rows::{Rows, block_rows, blocks};
 
 /// Runs `posenc rope-check`, printing the report on stdout.
 pub(crate) fn run(args: &RopeCheckArgs) -> Result<Outcome, CliError> {
-    check_tolerance(args.tolerance)?;
+    check_tolerance(args.checked.tolerance)?;
     let lists = args.config.factor_lists()?;
     let mut input = Input::open(&args.file)?;
     let found = if input.is_npy {
@@ -32,7 +30,11 @@ pub(crate) fn run(args: &RopeCheckArgs) -> Result<Outcome, CliError> {
         safetensors_tensors(&mut input)?
     };
     let file_rows = found.tensors.first().map_or(0, |t| t.rows);
-    let rows = Rows::from_flags(args.positions.as_deref(), args.start, file_rows)?;
+    let rows = Rows::from_flags(
+        args.checked.positions.as_deref(),
+        args.checked.start,
+        file_rows,
+    )?;
     if rows.count() != file_rows {
         return Err(CliError::invalid(format!(
             "--positions has {} positions but {} has {file_rows} rows",
@@ -45,7 +47,7 @@ pub(crate) fn run(args: &RopeCheckArgs) -> Result<Outcome, CliError> {
     let layout = layout_of(&found, args.cache_layout, rope.rotary_dim(), &input.name)?;
 
     let data_bytes = found.tensors.iter().map(TensorRows::data_bytes).sum();
-    let bar = progress::bar(data_bytes, args.quiet, "checking");
+    let bar = progress::bar(data_bytes, args.checked.quiet, "checking");
     let stats = args.config.run_in_pool(|| {
         let mut stats = Stats::new(rope.max_frequency());
         for (index, tensor) in found.tensors.iter().enumerate() {
@@ -59,22 +61,15 @@ pub(crate) fn run(args: &RopeCheckArgs) -> Result<Outcome, CliError> {
                 crate::dtype::decode(tensor.dtype, tensor.big_endian, &bytes, &mut values);
                 let mut exact = vec![0.0f64; count * w];
                 fill_cache(&rope, layout, &rows, index, first, &mut exact)?;
-                let worst: Vec<(usize, f64)> = values
-                    .par_chunks(w)
-                    .zip(exact.par_chunks(w))
-                    .map(|(f, e)| worst_in_row(f, e))
-                    .collect();
-                for (k, &(column, error)) in worst.iter().enumerate() {
-                    let row = first + k as u64;
-                    stats.add(Worst {
-                        error,
-                        row,
-                        position: position_of(&rows, row),
-                        column: column_offset + column,
-                        found: values[k * w + column],
-                        exact: exact[k * w + column],
-                    });
-                }
+                add_worst_of_rows(
+                    &mut stats,
+                    &values,
+                    &exact,
+                    w,
+                    first,
+                    column_offset,
+                    |row| position_of(&rows, row),
+                );
                 bar.inc(bytes.len() as u64);
             }
         }
@@ -124,7 +119,7 @@ pub(crate) fn run(args: &RopeCheckArgs) -> Result<Outcome, CliError> {
         describe(&rope),
     );
     report.push_str(&stats.render());
-    let outcome = verdict(args.tolerance, stats.overall.as_ref(), &mut report);
+    let outcome = verdict(args.checked.tolerance, stats.overall.as_ref(), &mut report);
     output::print(&report)?;
     Ok(outcome)
 }

@@ -9,13 +9,16 @@ mod common;
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use common::{entries, posenc};
 
 /// The existing output every test must find unchanged.
 const PRECIOUS: &[u8] = b"precious";
+
+/// A quick table into `pe.npy`: the next run after a killed one.
+const SMALL_TABLE: [&str; 6] = ["table", "-q", "--d-model", "4", "--max-len", "2"];
 
 /// How the run's temporary file is made.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -88,6 +91,14 @@ fn wait_until_writing(child: &mut Child, dir: &Path) {
     }
 }
 
+/// A big table started over an existing output (in the folder returned) and seen writing.
+fn big_table_mid_write(temporary: Temporary) -> (tempfile::TempDir, Child) {
+    let dir = folder_with_existing_output();
+    let mut child = start_big_table(dir.path(), temporary);
+    wait_until_writing(&mut child, dir.path());
+    (dir, child)
+}
+
 /// Sends `signal` to `child`.
 fn send(child: &Child, signal: libc::c_int) {
     let pid = libc::pid_t::try_from(child.id()).unwrap();
@@ -113,9 +124,7 @@ fn assert_only_the_original(dir: &Path) {
 /// Ends a big table with `signal` mid-write; asserts the exit status 128 + `signal`, the one
 /// line on stderr and the folder holding only the original output.
 fn signal_mid_write(signal: libc::c_int, name: &str, temporary: Temporary) {
-    let dir = folder_with_existing_output();
-    let mut child = start_big_table(dir.path(), temporary);
-    wait_until_writing(&mut child, dir.path());
+    let (dir, child) = big_table_mid_write(temporary);
     if temporary == Temporary::Named {
         assert_eq!(
             partial_files(dir.path()).len(),
@@ -135,43 +144,26 @@ fn signal_mid_write(signal: libc::c_int, name: &str, temporary: Temporary) {
     assert_only_the_original(dir.path());
 }
 
+/// SIGTERM, SIGHUP and SIGINT, each with the default (unnamed where offered) and with a named
+/// temporary: exit 128 + signal (143, 129, 130), the one line, only the original left.
 #[test]
-fn sigterm_mid_write_leaves_the_original_and_exits_143() {
-    signal_mid_write(libc::SIGTERM, "SIGTERM", Temporary::Default);
-}
-
-#[test]
-fn sighup_mid_write_leaves_the_original_and_exits_129() {
-    signal_mid_write(libc::SIGHUP, "SIGHUP", Temporary::Default);
-}
-
-#[test]
-fn sigint_mid_write_leaves_the_original_and_exits_130() {
-    signal_mid_write(libc::SIGINT, "SIGINT", Temporary::Default);
-}
-
-#[test]
-fn sigterm_removes_a_named_temporary() {
-    signal_mid_write(libc::SIGTERM, "SIGTERM", Temporary::Named);
-}
-
-#[test]
-fn sighup_removes_a_named_temporary() {
-    signal_mid_write(libc::SIGHUP, "SIGHUP", Temporary::Named);
-}
-
-#[test]
-fn sigint_removes_a_named_temporary() {
-    signal_mid_write(libc::SIGINT, "SIGINT", Temporary::Named);
+fn each_handled_signal_mid_write_leaves_the_original_and_exits_128_plus_it() {
+    for (signal, name) in [
+        (libc::SIGTERM, "SIGTERM"),
+        (libc::SIGHUP, "SIGHUP"),
+        (libc::SIGINT, "SIGINT"),
+    ] {
+        for temporary in [Temporary::Default, Temporary::Named] {
+            signal_mid_write(signal, name, temporary);
+        }
+    }
 }
 
 /// A second signal while the first is being handled (a second Ctrl-C, or `timeout` followed by
 /// a Ctrl-C) leaves no temporary either; the status is that of the signal taken first.
 #[test]
 fn a_second_signal_does_not_leave_the_temporary() {
-    let dir = folder_with_existing_output();
-    let mut child = start_big_table(dir.path(), Temporary::Named);
-    wait_until_writing(&mut child, dir.path());
+    let (dir, child) = big_table_mid_write(Temporary::Named);
     send(&child, libc::SIGTERM);
     send(&child, libc::SIGINT);
     send(&child, libc::SIGINT);
@@ -244,9 +236,7 @@ fn offers_unnamed_files(dir: &Path) -> bool {
 /// the next run reports it.
 #[test]
 fn sigkill_mid_write_leaves_the_original() {
-    let dir = folder_with_existing_output();
-    let mut child = start_big_table(dir.path(), Temporary::Default);
-    wait_until_writing(&mut child, dir.path());
+    let (dir, child) = big_table_mid_write(Temporary::Default);
     send(&child, libc::SIGKILL);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.signal(), Some(libc::SIGKILL));
@@ -259,30 +249,29 @@ fn sigkill_mid_write_leaves_the_original() {
     }
 }
 
+/// Dates `file`'s last write an hour back: older than any run the test starts.
+fn make_stale(file: &std::fs::File) {
+    file.set_modified(SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+}
+
 /// Where only named temporaries exist, SIGKILL leaves one: the next run writing the same target
 /// reports it (path and size) and leaves it for the user to delete.
 #[test]
 fn a_partial_file_left_by_sigkill_is_reported_by_the_next_run() {
-    let dir = folder_with_existing_output();
-    let mut child = start_big_table(dir.path(), Temporary::Named);
-    wait_until_writing(&mut child, dir.path());
+    let (dir, mut child) = big_table_mid_write(Temporary::Named);
     send(&child, libc::SIGKILL);
     assert_eq!(child.wait().unwrap().signal(), Some(libc::SIGKILL));
     let left = partial_files(dir.path());
     assert_eq!(left.len(), 1, "{:?}", entries(dir.path()));
     assert_eq!(std::fs::read(dir.path().join("pe.npy")).unwrap(), PRECIOUS);
     // A run starting later than the file was last written to.
-    let hour_ago = SystemTime::now() - Duration::from_secs(3600);
     let file = std::fs::File::options().write(true).open(&left[0]).unwrap();
-    file.set_modified(hour_ago).unwrap();
+    make_stale(&file);
     let size = file.metadata().unwrap().len();
     drop(file);
 
-    let out = posenc()
-        .current_dir(dir.path())
-        .args(["table", "-q", "--d-model", "4", "--max-len", "2"])
-        .output()
-        .unwrap();
+    let out = common::run_in(dir.path(), &SMALL_TABLE);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let name = left[0].file_name().unwrap().to_string_lossy();
@@ -312,15 +301,10 @@ fn a_partial_file_left_by_sigkill_is_reported_by_the_next_run() {
 #[test]
 fn only_stale_partial_files_of_the_target_are_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let hour_ago = SystemTime::now() - Duration::from_secs(3600);
     let other = std::fs::File::create(dir.path().join(".other.npy.Ab12Cd.partial")).unwrap();
-    other.set_modified(hour_ago).unwrap();
+    make_stale(&other);
     drop(other);
-    let child = posenc()
-        .current_dir(dir.path())
-        .args(["table", "-q", "--d-model", "4", "--max-len", "2"])
-        .output()
-        .unwrap();
+    let child = common::run_in(dir.path(), &SMALL_TABLE);
     assert!(child.status.success());
     assert!(
         child.stderr.is_empty(),
@@ -353,32 +337,40 @@ fn start_table_on_stdout() -> (Child, std::process::ChildStdout) {
     (child, stdout)
 }
 
-/// `posenc table --out - | head -c 100`: the reader goes away mid-table; posenc exits with 141
-/// (128 + SIGPIPE, as `cat` or `yes` would) and says nothing, and `pipefail` sees a failure.
-#[test]
-fn a_pipe_closed_mid_table_is_a_failure() {
-    let (child, stdout) = start_table_on_stdout();
-    drop(stdout);
+/// Waits for `child`, whose stdout's reader has gone: it exits with 141 (128 + SIGPIPE) and
+/// says nothing.
+fn assert_ended_by_the_closed_pipe(child: Child) {
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(141), "{stderr}");
     assert_eq!(stderr, "");
 }
 
-/// The same for a plot, whose reader has gone before anything is written.
-#[test]
-fn a_closed_pipe_fails_a_plot_too() {
-    let mut child = posenc()
-        .args(["plot", "decay", "--max-len", "100", "--out", "-"])
+/// Runs `command` with its stdout a pipe whose reader goes before anything is written, and
+/// asserts [`assert_ended_by_the_closed_pipe`].
+fn assert_a_closed_pipe_fails(command: &mut Command) {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(141), "{stderr}");
-    assert_eq!(stderr, "");
+    assert_ended_by_the_closed_pipe(child);
+}
+
+/// `posenc table --out - | head -c 100`: the reader goes away mid-table; posenc exits with 141
+/// (128 + SIGPIPE, as `cat` or `yes` would) and says nothing, and `pipefail` sees a failure.
+#[test]
+fn a_pipe_closed_mid_table_is_a_failure() {
+    let (child, stdout) = start_table_on_stdout();
+    drop(stdout);
+    assert_ended_by_the_closed_pipe(child);
+}
+
+/// The same for a plot, whose reader has gone before anything is written.
+#[test]
+fn a_closed_pipe_fails_a_plot_too() {
+    assert_a_closed_pipe_fails(posenc().args(["plot", "decay", "--max-len", "100", "--out", "-"]));
 }
 
 /// A signal to a run writing stdout says that stdout is incomplete.
@@ -406,16 +398,5 @@ fn a_closed_pipe_fails_a_check_too() {
         dir.path(),
         &["table", "-q", "--d-model", "8", "--max-len", "10"],
     );
-    let mut child = posenc()
-        .current_dir(dir.path())
-        .args(["check", "pe.npy"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(141), "{stderr}");
-    assert_eq!(stderr, "");
+    assert_a_closed_pipe_fails(posenc().current_dir(dir.path()).args(["check", "pe.npy"]));
 }

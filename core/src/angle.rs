@@ -413,14 +413,17 @@ impl Encoding {
     }
 
     fn check_pair(&self, pair: usize) -> Result<(), Error> {
-        if pair < self.pairs() {
-            Ok(())
-        } else {
-            Err(Error::PairOutOfRange {
-                pair,
-                pairs: self.pairs(),
-            })
-        }
+        check_pair(pair, self.pairs())
+    }
+}
+
+/// `Ok` when `pair` is one of `0 .. pairs`, else [`Error::PairOutOfRange`]: the one check of a
+/// pair index, for the sinusoidal and the RoPE frequencies alike.
+pub(crate) fn check_pair(pair: usize, pairs: usize) -> Result<(), Error> {
+    if pair < pairs {
+        Ok(())
+    } else {
+        Err(Error::PairOutOfRange { pair, pairs })
     }
 }
 

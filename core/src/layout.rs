@@ -1,13 +1,10 @@
 //! The three ways a row's columns are laid out, and which value each column holds.
 
-use core::fmt;
-use core::str::FromStr;
-
 use crate::Error;
 
 /// Where the sines and cosines of each frequency go in a row.
 ///
-/// The text names (used by [`FromStr`] and [`Display`](fmt::Display)) are those of the SPEC.
+/// The text names (used by [`FromStr`](core::str::FromStr) and [`Display`](core::fmt::Display)) are those of the SPEC.
 ///
 /// ```
 /// use posenc_core::Layout;
@@ -40,7 +37,7 @@ impl Layout {
         Layout::SplitCosSin,
     ];
 
-    /// The layout's name in text form, as [`FromStr`] reads it.
+    /// The layout's name in text form, as [`FromStr`](core::str::FromStr) reads it.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -182,22 +179,7 @@ pub enum Column {
     Zero,
 }
 
-impl fmt::Display for Layout {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Layout {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self, Error> {
-        Layout::ALL
-            .into_iter()
-            .find(|layout| layout.name() == s)
-            .ok_or(Error::UnknownLayout)
-    }
-}
+named_value!(Layout, Error::UnknownLayout);
 
 #[cfg(test)]
 mod tests {

@@ -60,6 +60,9 @@
 #[cfg(test)]
 extern crate std;
 
+#[macro_use]
+mod named;
+
 mod angle;
 mod element;
 mod encode;

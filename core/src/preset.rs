@@ -1,8 +1,5 @@
 //! Named configurations that reproduce the encodings of well-known libraries.
 
-use core::fmt;
-use core::str::FromStr;
-
 use crate::{Encoding, EncodingBuilder, Error, Layout};
 
 /// A configuration known by the library or paper that uses it. Each one gives the same numbers as
@@ -51,7 +48,7 @@ impl Preset {
         Preset::StableDiffusion,
     ];
 
-    /// The preset's name in text form, as [`FromStr`] reads it.
+    /// The preset's name in text form, as [`FromStr`](core::str::FromStr) reads it.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -112,19 +109,4 @@ impl Encoding {
     }
 }
 
-impl fmt::Display for Preset {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Preset {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self, Error> {
-        Preset::ALL
-            .into_iter()
-            .find(|preset| preset.name() == s)
-            .ok_or(Error::UnknownPreset)
-    }
-}
+named_value!(Preset, Error::UnknownPreset);

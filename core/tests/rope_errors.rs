@@ -280,35 +280,19 @@ fn attention_factor_must_be_finite_and_positive() {
 fn calls_refuse_bad_buffers_and_positions_and_leave_them_untouched() {
     let rope = Rope::builder(8).rotary_dim(4).build().unwrap();
     let mut x = [0.5f32; 7];
-    assert_eq!(
-        rope.apply(1.0, &mut x),
-        Err(Error::BufferLength {
-            expected: 8,
-            actual: 7
-        })
-    );
-    assert_eq!(
-        rope.apply_inverse(1.0, &mut x),
-        Err(Error::BufferLength {
-            expected: 8,
-            actual: 7
-        })
-    );
+    let short = Err(Error::BufferLength {
+        expected: 8,
+        actual: 7,
+    });
+    assert_eq!(rope.apply(1.0, &mut x), short);
+    assert_eq!(rope.apply_inverse(1.0, &mut x), short);
     let mut heads = [0.5f64; 12];
-    assert_eq!(
-        rope.apply_heads(1.0, &mut heads),
-        Err(Error::NotWholeHeads {
-            len: 12,
-            head_dim: 8
-        })
-    );
-    assert_eq!(
-        rope.apply_heads_inverse(1.0, &mut heads),
-        Err(Error::NotWholeHeads {
-            len: 12,
-            head_dim: 8
-        })
-    );
+    let not_whole = Err(Error::NotWholeHeads {
+        len: 12,
+        head_dim: 8,
+    });
+    assert_eq!(rope.apply_heads(1.0, &mut heads), not_whole);
+    assert_eq!(rope.apply_heads_inverse(1.0, &mut heads), not_whole);
     let mut cache = [0.5f32; 8];
     assert_eq!(
         rope.cache_row(1.0, &mut cache),

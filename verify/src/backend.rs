@@ -14,7 +14,9 @@ pub trait Backend {
     const IS_CORE: bool = false;
 
     /// Writes rows `first_row ..` of the table whose row `k` is at `start + k` into `out`
-    /// (a whole number of rows).
+    /// (a whole number of rows). By default one [`position`](Backend::position) a row, at the
+    /// position the SIMD crate's [`row_position`](posenc_core::row_position) forms, so every
+    /// backend encodes the same numbers.
     ///
     /// # Errors
     /// The backend's documented errors.
@@ -23,7 +25,16 @@ pub trait Backend {
         start: f64,
         first_row: u64,
         out: &mut [T],
-    ) -> Result<(), Error>;
+    ) -> Result<(), Error> {
+        for (k, row) in out.chunks_exact_mut(enc.d_model()).enumerate() {
+            Self::position(
+                enc,
+                posenc_core::row_position(start, first_row + k as u64),
+                row,
+            )?;
+        }
+        Ok(())
+    }
 
     /// Writes the encoding of `position` into `out` (`d_model` values).
     ///
@@ -32,9 +43,7 @@ pub trait Backend {
     fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error>;
 }
 
-/// `posenc-core`: one `encode` per row. The rows' positions are formed as the SIMD crate's
-/// [`row_position`](posenc_core::row_position) forms them, so every backend encodes the same
-/// numbers.
+/// `posenc-core`: one `encode` per row (the trait's default [`rows`](Backend::rows)).
 #[derive(Debug)]
 pub struct Core;
 
@@ -42,21 +51,36 @@ impl Backend for Core {
     const NAME: &'static str = "core";
     const IS_CORE: bool = true;
 
+    fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
+        enc.encode(position, out)
+    }
+}
+
+/// One of `posenc-simd`'s paths, chosen by a [`posenc_simd::Backend`] value: every such path is
+/// a [`Backend`] through the one blanket impl below, which differs between them only in that
+/// value.
+pub trait SimdPath {
+    /// The backend's name in failure messages.
+    const NAME: &'static str;
+
+    /// The path this backend runs.
+    fn backend() -> posenc_simd::Backend;
+}
+
+impl<P: SimdPath> Backend for P {
+    const NAME: &'static str = <P as SimdPath>::NAME;
+
     fn rows<T: Element>(
         enc: &Encoding,
         start: f64,
         first_row: u64,
         out: &mut [T],
     ) -> Result<(), Error> {
-        for (k, row) in out.chunks_exact_mut(enc.d_model()).enumerate() {
-            let position = posenc_core::row_position(start, first_row + k as u64);
-            enc.encode(position, row)?;
-        }
-        Ok(())
+        P::backend().encode_rows(&Rows::covering(enc, start, first_row, out.len())?, out)
     }
 
     fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
-        enc.encode(position, out)
+        P::backend().encode_row(enc, position, out)
     }
 }
 
@@ -65,20 +89,11 @@ impl Backend for Core {
 #[derive(Debug)]
 pub struct Simd;
 
-impl Backend for Simd {
+impl SimdPath for Simd {
     const NAME: &'static str = "simd";
 
-    fn rows<T: Element>(
-        enc: &Encoding,
-        start: f64,
-        first_row: u64,
-        out: &mut [T],
-    ) -> Result<(), Error> {
-        posenc_simd::encode_rows(&Rows::covering(enc, start, first_row, out.len())?, out)
-    }
-
-    fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
-        posenc_simd::encode_row(enc, position, out)
+    fn backend() -> posenc_simd::Backend {
+        posenc_simd::Backend::detect()
     }
 }
 
@@ -86,21 +101,11 @@ impl Backend for Simd {
 #[derive(Debug)]
 pub struct Portable;
 
-impl Backend for Portable {
+impl SimdPath for Portable {
     const NAME: &'static str = "portable";
 
-    fn rows<T: Element>(
-        enc: &Encoding,
-        start: f64,
-        first_row: u64,
-        out: &mut [T],
-    ) -> Result<(), Error> {
+    fn backend() -> posenc_simd::Backend {
         posenc_simd::Backend::portable()
-            .encode_rows(&Rows::covering(enc, start, first_row, out.len())?, out)
-    }
-
-    fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
-        posenc_simd::Backend::portable().encode_row(enc, position, out)
     }
 }
 
@@ -110,26 +115,11 @@ impl Backend for Portable {
 #[derive(Debug)]
 pub struct Wide;
 
-impl Wide {
-    fn backend() -> posenc_simd::Backend {
-        posenc_simd::Backend::vector().unwrap_or(posenc_simd::Backend::portable())
-    }
-}
-
-impl Backend for Wide {
+impl SimdPath for Wide {
     const NAME: &'static str = "wide";
 
-    fn rows<T: Element>(
-        enc: &Encoding,
-        start: f64,
-        first_row: u64,
-        out: &mut [T],
-    ) -> Result<(), Error> {
-        Wide::backend().encode_rows(&Rows::covering(enc, start, first_row, out.len())?, out)
-    }
-
-    fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
-        Wide::backend().encode_row(enc, position, out)
+    fn backend() -> posenc_simd::Backend {
+        posenc_simd::Backend::vector().unwrap_or(posenc_simd::Backend::portable())
     }
 }
 

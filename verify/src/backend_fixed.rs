@@ -8,28 +8,12 @@ use crate::Backend;
 /// `posenc_simd::fixed`: `f32` rows with no `f64` arithmetic per row. That path writes `f32`
 /// only, so its `f64` rows are the core's (the suite's `f64` checks of this backend check the
 /// core again); its `f32` rows are its own. Table rows are at the SIMD crate's
-/// [`row_position`](posenc_simd::row_position), one `encode_row` each (as for [`Core`](crate::Core)).
+/// [`row_position`](posenc_simd::row_position), one `encode_row` each (the trait's default [`rows`](Backend::rows)).
 #[derive(Debug)]
 pub struct Fixed;
 
 impl Backend for Fixed {
     const NAME: &'static str = "fixed";
-
-    fn rows<T: Element>(
-        enc: &Encoding,
-        start: f64,
-        first_row: u64,
-        out: &mut [T],
-    ) -> Result<(), Error> {
-        for (k, row) in out.chunks_exact_mut(enc.d_model()).enumerate() {
-            Self::position(
-                enc,
-                posenc_simd::row_position(start, first_row + k as u64),
-                row,
-            )?;
-        }
-        Ok(())
-    }
 
     fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
         match T::as_row_mut(out) {

@@ -25,7 +25,7 @@ pub mod seeds;
 /// The strategies of valid configurations, shared with every crate's tests.
 pub use posenc_testkit::strategy;
 
-pub use backend::{Backend, Core, Parallel, Portable, Simd, Wide};
+pub use backend::{Backend, Core, Parallel, Portable, Simd, SimdPath, Wide};
 
 /// Expands the whole suite for one backend into a module `$name`: the golden file, relations
 /// 1, 3, 4, 5 and 6 on random cases and on every edge seed, in `f32` and `f64`, and relation 7

@@ -121,32 +121,15 @@ fn check_cache<T: Element>(rope: &Rope<'_>, positions: &[f64], worst: &Worst) {
     let tokens = positions.len();
     let f32_data = T::MANTISSA_BITS == 24;
     let each = TokenPositions::Each(positions);
-    let mut vllm = vec![T::default(); tokens * r];
-    rope_cache(rope, CacheLayout::Vllm, each, &mut vllm, &mut []).unwrap();
-    let (mut candle_cos, mut candle_sin) = (
-        vec![T::default(); tokens * n],
-        vec![T::default(); tokens * n],
-    );
-    rope_cache(
-        rope,
-        CacheLayout::Candle,
-        each,
-        &mut candle_cos,
-        &mut candle_sin,
-    )
-    .unwrap();
-    let (mut hf_cos, mut hf_sin) = (
-        vec![T::default(); tokens * r],
-        vec![T::default(); tokens * r],
-    );
-    rope_cache(
-        rope,
-        CacheLayout::HuggingFace,
-        each,
-        &mut hf_cos,
-        &mut hf_sin,
-    )
-    .unwrap();
+    let cache = |layout: CacheLayout, first_width: usize, second_width: usize| {
+        let mut first = vec![T::default(); tokens * first_width];
+        let mut second = vec![T::default(); tokens * second_width];
+        rope_cache(rope, layout, each, &mut first, &mut second).unwrap();
+        (first, second)
+    };
+    let (vllm, _) = cache(CacheLayout::Vllm, r, 0);
+    let (candle_cos, candle_sin) = cache(CacheLayout::Candle, n, n);
+    let (hf_cos, hf_sin) = cache(CacheLayout::HuggingFace, r, r);
     let mut reference = vec![0.0f64; r];
     for (k, &p) in positions.iter().enumerate() {
         rope.cache_row(p, &mut reference).unwrap();
@@ -606,32 +589,19 @@ fn parallel_is_sequential_simd_bit_for_bit_on_any_pool() {
             }
             for threads in [1, 2, 3, 7] {
                 let pool = pool(threads);
-                let mut x = x0.clone();
-                pool.install(|| {
-                    posenc_parallel::rope_apply_batch(
-                        &rope,
-                        layout,
-                        heads,
-                        tokens,
-                        BatchPositions::Starts(&starts),
-                        &mut x,
-                    )
-                })
-                .unwrap();
-                assert!(x == by_start, "{layout:?} starts, {threads} threads");
-                let mut x = x0.clone();
-                pool.install(|| {
-                    posenc_parallel::rope_apply_batch(
-                        &rope,
-                        layout,
-                        heads,
-                        tokens,
-                        BatchPositions::Each(&listed),
-                        &mut x,
-                    )
-                })
-                .unwrap();
-                assert!(x == by_list, "{layout:?} listed, {threads} threads");
+                for (positions, expected, kind) in [
+                    (BatchPositions::Starts(&starts), &by_start, "starts"),
+                    (BatchPositions::Each(&listed), &by_list, "listed"),
+                ] {
+                    let mut x = x0.clone();
+                    pool.install(|| {
+                        posenc_parallel::rope_apply_batch(
+                            &rope, layout, heads, tokens, positions, &mut x,
+                        )
+                    })
+                    .unwrap();
+                    assert!(x == *expected, "{layout:?} {kind}, {threads} threads");
+                }
             }
         }
         let (n, r) = (rope.pairs(), rope.rotary_dim());

@@ -51,22 +51,6 @@ impl<const F: u8> Faulty<F> {
 impl<const F: u8> Backend for Faulty<F> {
     const NAME: &'static str = "faulty";
 
-    fn rows<T: Element>(
-        enc: &Encoding,
-        start: f64,
-        first_row: u64,
-        out: &mut [T],
-    ) -> Result<(), Error> {
-        for (k, row) in out.chunks_exact_mut(enc.d_model()).enumerate() {
-            <Self as Backend>::position(
-                enc,
-                posenc_simd::row_position(start, first_row + k as u64),
-                row,
-            )?;
-        }
-        Ok(())
-    }
-
     fn position<T: Element>(enc: &Encoding, position: f64, out: &mut [T]) -> Result<(), Error> {
         Core::position(enc, Self::moved(position), out)?;
         Self::damage(out);

@@ -235,13 +235,6 @@ impl<'a> Rope<'a> {
     }
 
     fn check_pair(&self, pair: usize) -> Result<(), Error> {
-        if pair < self.pairs() {
-            Ok(())
-        } else {
-            Err(Error::PairOutOfRange {
-                pair,
-                pairs: self.pairs(),
-            })
-        }
+        crate::angle::check_pair(pair, self.pairs())
     }
 }

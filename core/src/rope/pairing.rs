@@ -1,13 +1,10 @@
 //! Which dimensions of a vector rotate together.
 
-use core::fmt;
-use core::str::FromStr;
-
 use crate::Error;
 
 /// How RoPE groups the first `rotary_dim` dimensions of a vector into the pairs it rotates.
 ///
-/// The text names (used by [`FromStr`] and [`Display`](fmt::Display)) are those of the SPEC.
+/// The text names (used by [`FromStr`](core::str::FromStr) and [`Display`](core::fmt::Display)) are those of the SPEC.
 ///
 /// ```
 /// use posenc_core::Pairing;
@@ -34,7 +31,7 @@ impl Pairing {
     /// Both pairings, in the SPEC's order.
     pub const ALL: [Pairing; 2] = [Pairing::Half, Pairing::Interleaved];
 
-    /// The pairing's name in text form, as [`FromStr`] reads it.
+    /// The pairing's name in text form, as [`FromStr`](core::str::FromStr) reads it.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -55,19 +52,4 @@ impl Pairing {
     }
 }
 
-impl fmt::Display for Pairing {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Pairing {
-    type Err = Error;
-
-    fn from_str(text: &str) -> Result<Pairing, Error> {
-        Pairing::ALL
-            .into_iter()
-            .find(|p| p.name() == text)
-            .ok_or(Error::UnknownPairing)
-    }
-}
+named_value!(Pairing, Error::UnknownPairing);

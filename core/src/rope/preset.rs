@@ -1,8 +1,5 @@
 //! The RoPE configurations of models people run, by name.
 
-use core::fmt;
-use core::str::FromStr;
-
 use super::{Llama3, Pairing, Rope, Scaling, Yarn};
 use crate::Error;
 
@@ -81,7 +78,7 @@ impl RopePreset {
         RopePreset::DeepSeekV3,
     ];
 
-    /// The preset's name in text form, as [`FromStr`] reads it.
+    /// The preset's name in text form, as [`FromStr`](core::str::FromStr) reads it.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -138,19 +135,4 @@ impl RopePreset {
     }
 }
 
-impl fmt::Display for RopePreset {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for RopePreset {
-    type Err = Error;
-
-    fn from_str(text: &str) -> Result<RopePreset, Error> {
-        RopePreset::ALL
-            .into_iter()
-            .find(|p| p.name() == text)
-            .ok_or(Error::UnknownRopePreset)
-    }
-}
+named_value!(RopePreset, Error::UnknownRopePreset);
