@@ -11,6 +11,7 @@ mod errors;
 mod golden_rows;
 mod rope_errors;
 mod rope_rows;
+mod rope_speed;
 mod speed;
 
 use cortex_m_rt::entry;
@@ -76,6 +77,7 @@ fn main() -> ! {
     rope_rows::run(&mut tally);
     rope_errors::run(&mut tally);
     speed::run(&mut tally);
+    rope_speed::run(&mut tally);
     hprintln!("{} passed, {} failed", tally.passed, tally.failed);
     debug::exit(if tally.failed == 0 {
         debug::EXIT_SUCCESS
