@@ -13,7 +13,7 @@ use crate::{Failure, Tally};
 static MANY_POSITIONS: [f64; 4096] = [0.0; 4096];
 
 /// Counts one expected error.
-fn expect(tally: &mut Tally, at: &'static str, ok: bool) {
+pub fn expect(tally: &mut Tally, at: &'static str, ok: bool) {
     tally.check(ok, || Failure {
         what: "error path",
         at,

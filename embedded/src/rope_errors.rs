@@ -5,17 +5,8 @@
 use posenc_core::Error::*;
 use posenc_core::{Error, Llama3, LongRope, Pairing, Rope, RopeBuilder, RopePreset, Scaling};
 
-use crate::{Failure, Tally};
-
-/// Counts one expected error.
-fn expect(tally: &mut Tally, at: &'static str, ok: bool) {
-    tally.check(ok, || Failure {
-        what: "rope error path",
-        at,
-        value: 0.0,
-        bound: 0.0,
-    });
-}
+use crate::errors::expect;
+use crate::Tally;
 
 /// The error a builder gives, if any.
 fn err(builder: RopeBuilder<'_>) -> Option<Error> {
