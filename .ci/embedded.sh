@@ -20,8 +20,10 @@ cargo build --release --bins
 # The runner (.cargo/config.toml) is qemu-system-arm; a timeout guards against a hung image.
 timeout 600 cargo run --release --bin posenc-embedded
 
-elf=target/thumbv7em-none-eabihf/release/one-row
 if command -v size >/dev/null; then
-  size -A "$elf" | awk '$1 == ".text" || $1 == ".rodata" { print; total += $2 }
-    END { printf "one-row firmware (d = 64, f64-free path): .text + .rodata = %d bytes\n", total }'
+  for probe in "one-row:d = 64 row, f64-free path" "one-head:Llama-2 RoPE head, f32"; do
+    elf=target/thumbv7em-none-eabihf/release/${probe%%:*}
+    size -A "$elf" | awk -v what="${probe#*:}" -v name="${probe%%:*}" '$1 == ".text" || $1 == ".rodata" { print; total += $2 }
+      END { printf "%s firmware (%s): .text + .rodata = %d bytes\n", name, what, total }'
+  done
 fi

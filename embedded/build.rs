@@ -1,7 +1,9 @@
 //! Puts `memory.x` where the linker finds it, and compiles the golden file into the image:
 //! `golden.rs` in `OUT_DIR` holds every row of `testkit/golden/vectors.csv`, grouped by
 //! configuration and position (one group is one row to encode on the target), values as the
-//! exact `f64` bits the decimal strings parse to.
+//! exact `f64` bits the decimal strings parse to; `rope.rs` holds every row of
+//! `testkit/golden/rope.csv`, its cases' builders written out as `posenc_testkit::rope_golden`
+//! reads the parameter cells (an empty cell is the parameter's default).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -33,12 +35,6 @@ fn main() {
             )
             .unwrap();
         }
-    };
-    let bits = |s: &str| {
-        format!(
-            "f64::from_bits({:#018x})",
-            s.parse::<f64>().expect(s).to_bits()
-        )
     };
     for (index, line) in lines.enumerate() {
         let f: Vec<&str> = line.split(',').collect();
@@ -77,4 +73,156 @@ fn main() {
          pub static VALUES: [(usize, f64); {nvalues}] = [\n{values}];\n"
     );
     std::fs::write(out.join("golden.rs"), source).expect("golden.rs");
+    rope_golden(&out);
+}
+
+/// `f64::from_bits(..)` of the value a decimal string parses to.
+fn bits(s: &str) -> String {
+    format!(
+        "f64::from_bits({:#018x})",
+        s.parse::<f64>().expect(s).to_bits()
+    )
+}
+
+/// `rope.rs`: `ROPE_CASES` (name, builder, rows) and `ROPE_ROWS` (position, pair, ω, a, cos,
+/// sin), and the `longrope` factor lists as statics.
+fn rope_golden(out: &std::path::Path) {
+    let golden = "../testkit/golden/rope.csv";
+    println!("cargo:rerun-if-changed={golden}");
+    let text = std::fs::read_to_string(golden).expect("the rope golden file");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("case,rotary_dim,theta,scaling,factor,original_max_len,seq_len,beta_fast,beta_slow,mscale,mscale_all_dim,truncate,low_freq_factor,high_freq_factor,short_factors,long_factors,attention_factor,position,pair,omega,attention,cos,sin"),
+        "rope golden header"
+    );
+    let (mut cases, mut rows, mut lists) = (String::new(), String::new(), String::new());
+    let (mut name, mut first, mut count, mut ncases, mut nrows) = (String::new(), 0, 0, 0, 0);
+    let mut builder = String::new();
+    let close = |cases: &mut String, name: &str, builder: &str, first: usize, count: usize| {
+        if !name.is_empty() {
+            writeln!(
+                cases,
+                "    RopeCase {{ name: {name:?}, builder: || {builder}, first: {first}, len: {count} }},"
+            )
+            .unwrap();
+        }
+    };
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f.len(), 23, "rope golden line {line}");
+        writeln!(
+            rows,
+            "    RopeRow {{ position: {}, pair: {}, omega: {}, attention: {}, cos: {}, sin: {} }},",
+            bits(f[17]),
+            f[18],
+            bits(f[19]),
+            bits(f[20]),
+            bits(f[21]),
+            bits(f[22])
+        )
+        .unwrap();
+        nrows += 1;
+        if f[0] == name {
+            count += 1;
+            continue;
+        }
+        close(&mut cases, &name, &builder, first, count);
+        name = f[0].to_owned();
+        first = nrows - 1;
+        count = 1;
+        ncases += 1;
+        builder = rope_builder(&f, ncases, &mut lists);
+    }
+    close(&mut cases, &name, &builder, first, count);
+    let source = format!(
+        "{lists}/// Every case of the RoPE golden file.\n\
+         pub static ROPE_CASES: [RopeCase; {ncases}] = [\n{cases}];\n\
+         /// Every row of the RoPE golden file, in file order.\n\
+         pub static ROPE_ROWS: [RopeRow; {nrows}] = [\n{rows}];\n"
+    );
+    std::fs::write(out.join("rope.rs"), source).expect("rope.rs");
+}
+
+/// The builder expression of a case's parameter cells (as `posenc_testkit::rope_golden`).
+fn rope_builder(f: &[&str], case: usize, lists: &mut String) -> String {
+    let opt = |i: usize, default: &str| {
+        if f[i].is_empty() {
+            default.to_owned()
+        } else {
+            bits(f[i])
+        }
+    };
+    let some = |i: usize| {
+        if f[i].is_empty() {
+            "None".to_owned()
+        } else {
+            format!("Some({})", bits(f[i]))
+        }
+    };
+    let need = |i: usize| {
+        assert!(!f[i].is_empty(), "column {i} empty in {f:?}");
+        bits(f[i])
+    };
+    let mut list = |i: usize, which: &str| {
+        let values: Vec<String> = f[i].split(';').map(bits).collect();
+        let name = format!("LONGROPE_{}_{case}", which);
+        writeln!(
+            lists,
+            "static {name}: [f64; {}] = [{}];",
+            values.len(),
+            values.join(", ")
+        )
+        .unwrap();
+        name
+    };
+    let scaling = match f[3] {
+        "none" => "Scaling::None".to_owned(),
+        "linear" => format!("Scaling::Linear {{ factor: {} }}", need(4)),
+        "ntk" => format!("Scaling::Ntk {{ factor: {} }}", need(4)),
+        "dynamic" => format!(
+            "Scaling::Dynamic {{ factor: {}, original_max_len: {}, seq_len: {} }}",
+            need(4),
+            need(5),
+            need(6)
+        ),
+        "yarn" => format!(
+            "{{ let d = Yarn::new({}, {}); Scaling::Yarn(Yarn {{ beta_fast: {}, beta_slow: {}, \
+             mscale: {}, mscale_all_dim: {}, truncate: {}, ..d }}) }}",
+            need(4),
+            need(5),
+            opt(7, "d.beta_fast"),
+            opt(8, "d.beta_slow"),
+            some(9),
+            some(10),
+            f[11] != "false"
+        ),
+        "llama3" => format!(
+            "{{ let d = Llama3::new({}); Scaling::Llama3(Llama3 {{ original_max_len: {}, \
+             low_freq_factor: {}, high_freq_factor: {}, ..d }}) }}",
+            need(4),
+            opt(5, "d.original_max_len"),
+            opt(12, "d.low_freq_factor"),
+            opt(13, "d.high_freq_factor")
+        ),
+        "longrope" => {
+            let (short, long) = (list(14, "SHORT"), list(15, "LONG"));
+            format!(
+                "Scaling::LongRope(LongRope {{ factor: {}, ..LongRope::new(&{short}, &{long}, {}, {}) }})",
+                opt(4, "1.0"),
+                need(5),
+                need(6)
+            )
+        }
+        other => panic!("unknown scaling {other}"),
+    };
+    let mut b = format!(
+        "Rope::builder({}).theta({}).scaling({scaling})",
+        f[1],
+        need(2)
+    );
+    if !f[16].is_empty() {
+        b.push_str(&format!(".attention_factor({})", bits(f[16])));
+    }
+    b
 }

@@ -3,7 +3,7 @@
 //! `AllocationFailed` is the one variant left out: only the allocating crates (parallel, CLI),
 //! which need `std`, return it.
 
-use posenc_core::{Encoding, Error, Layout, Preset};
+use posenc_core::{Encoding, Error, Layout, Positions, Preset, Rows};
 use posenc_simd::fixed::{FixedEncoding, QuarterTurnRate};
 
 use crate::{Failure, Tally};
@@ -13,7 +13,7 @@ use crate::{Failure, Tally};
 static MANY_POSITIONS: [f64; 4096] = [0.0; 4096];
 
 /// Counts one expected error.
-fn expect(tally: &mut Tally, at: &'static str, ok: bool) {
+pub fn expect(tally: &mut Tally, at: &'static str, ok: bool) {
     tally.check(ok, || Failure {
         what: "error path",
         at,
@@ -168,7 +168,7 @@ pub fn run(tally: &mut Tally) {
         tally,
         "NotWholeRows",
         matches!(
-            posenc_simd::encode_rows(&enc, 0.0, 0, &mut rows[..20]),
+            Rows::covering(&enc, 0.0, 0, 20),
             Err(NotWholeRows {
                 len: 20,
                 d_model: 8
@@ -177,10 +177,10 @@ pub fn run(tally: &mut Tally) {
     );
     expect(
         tally,
-        "PositionRangeOverflow",
+        "RowIndexOverflow",
         matches!(
-            posenc_simd::encode_rows(&enc, 0.0, u64::MAX, &mut rows),
-            Err(PositionRangeOverflow { .. })
+            Rows::new(&enc, 0.0, u64::MAX, 3),
+            Err(RowIndexOverflow { .. })
         ),
     );
     match Encoding::new(1 << 20) {
@@ -188,20 +188,36 @@ pub fn run(tally: &mut Tally) {
             tally,
             "SizeOverflow",
             matches!(
-                posenc_simd::encode_positions(&wide, &MANY_POSITIONS, &mut row),
+                Positions::new(&wide, &MANY_POSITIONS),
                 Err(SizeOverflow { .. })
             ),
         ),
         Err(_) => expect(tally, "Encoding::new(2^20)", false),
     }
-    expect(
-        tally,
-        "NotWholeRows (add_rows)",
-        matches!(
-            posenc_simd::add_rows(&enc, 0.0, 0, &mut rows[..20]),
-            Err(NotWholeRows { .. })
-        ),
-    );
+    match Rows::new(&enc, 0.0, 0, 3) {
+        Ok(three) => {
+            expect(
+                tally,
+                "BufferLength (simd encode_rows)",
+                matches!(
+                    posenc_simd::encode_rows(&three, &mut rows[..16]),
+                    Err(BufferLength {
+                        expected: 24,
+                        actual: 16
+                    })
+                ),
+            );
+            expect(
+                tally,
+                "BufferLength (simd add_rows)",
+                matches!(
+                    posenc_simd::add_rows(&three, &mut rows[..16]),
+                    Err(BufferLength { .. })
+                ),
+            );
+        }
+        Err(_) => expect(tally, "Rows::new(3)", false),
+    }
 
     // The f64-free path: the same errors, found without f64 arithmetic.
     let mut rates = [QuarterTurnRate::default(); 4];

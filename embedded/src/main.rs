@@ -1,5 +1,5 @@
 //! posenc on an emulated Cortex-M4F (qemu-system-arm -M mps2-an386, semihosting): every golden
-//! row of `testkit/golden/vectors.csv` through the `f64`-free path, the core and the SIMD
+//! row of `testkit/golden/vectors.csv` (and of `rope.csv`, through the core's RoPE) through the `f64`-free path, the core and the SIMD
 //! crate's row, `f32` and `f64`; the rotation R(1) on each; every error the `no_std` crates can
 //! return; and the instructions per d = 64 row of the `f64`-free path against the naive `f32`
 //! loop. Prints `N passed, M failed` and exits with status 0 only when nothing failed.
@@ -9,6 +9,9 @@
 mod count;
 mod errors;
 mod golden_rows;
+mod rope_errors;
+mod rope_rows;
+mod rope_speed;
 mod speed;
 
 use cortex_m_rt::entry;
@@ -71,7 +74,10 @@ fn main() -> ! {
     }
     golden_rows::run(&mut tally);
     errors::run(&mut tally);
+    rope_rows::run(&mut tally);
+    rope_errors::run(&mut tally);
     speed::run(&mut tally);
+    rope_speed::run(&mut tally);
     hprintln!("{} passed, {} failed", tally.passed, tally.failed);
     debug::exit(if tally.failed == 0 {
         debug::EXIT_SUCCESS

@@ -3,8 +3,10 @@
 #![no_std]
 #![no_main]
 
+#[path = "../probe.rs"]
+mod probe;
+
 use cortex_m_rt::entry;
-use cortex_m_semihosting::debug;
 use posenc_simd::fixed::{FixedEncoding, QuarterTurnRate};
 
 #[entry]
@@ -15,20 +17,5 @@ fn main() -> ! {
         FixedEncoding::new(&enc, &mut rates)?.encode_row(core::hint::black_box(100_000.0), &mut row)
     });
     core::hint::black_box(&row);
-    debug::exit(if ok.is_ok() {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {
-        cortex_m::asm::wfi();
-    }
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    debug::exit(debug::EXIT_FAILURE);
-    loop {
-        cortex_m::asm::wfi();
-    }
+    probe::exit(ok.is_ok())
 }
