@@ -3,7 +3,7 @@
 //!
 //! The repository keeps byte-identical copies of the SPEC's golden files in `testkit/golden/`,
 //! so that a clone alone passes its tests; `tests/golden_copies.rs` checks them against
-//! `../shared/golden` wherever that folder exists.
+//! the SPEC's own golden folder (`shared/golden` beside the checkout) wherever it exists.
 
 use std::path::PathBuf;
 
