@@ -94,8 +94,10 @@ fn ends_agree<T: Element>(enc: &Encoding, start: f64, first_row: u64, out: &[T],
 fn fill_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, len: usize) {
     let mut out = vec![T::from_f64(7.0); len];
     let mut seq = out.clone();
-    let result = posenc_parallel::Rows::covering(enc, start, first_row, out.len()).and_then(|rows| posenc_parallel::fill_rows(&rows, &mut out));
-    let expected = posenc_simd::Rows::covering(enc, start, first_row, seq.len()).and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq));
+    let result = posenc_parallel::Rows::covering(enc, start, first_row, out.len())
+        .and_then(|rows| posenc_parallel::fill_rows(&rows, &mut out));
+    let expected = posenc_simd::Rows::covering(enc, start, first_row, seq.len())
+        .and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq));
     same(
         "fill_rows",
         (&result, &out),
@@ -111,7 +113,8 @@ fn fill_table<T: Element>(enc: &Encoding, start: f64, len: usize) {
     let mut out = vec![T::from_f64(7.0); len];
     let mut seq = out.clone();
     let result = posenc_parallel::fill_table(enc, start, &mut out);
-    let expected = posenc_simd::Rows::covering(enc, start, 0, seq.len()).and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq));
+    let expected = posenc_simd::Rows::covering(enc, start, 0, seq.len())
+        .and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq));
     same(
         "fill_table",
         (&result, &out),
@@ -126,7 +129,12 @@ fn table<T: Element>(enc: &Encoding, start: f64, rows: usize) {
     let d = enc.d_model();
     let values = rows.checked_mul(d);
     let expected = match values {
-        None => Some(Error::SizeOverflow { rows, d_model: d }),
+        // `Rows::new` checks the start before the size.
+        None => Some(
+            enc.check_position(start)
+                .err()
+                .unwrap_or(Error::SizeOverflow { rows, d_model: d }),
+        ),
         Some(values) => block_error(enc, start, 0, values).or_else(|| {
             let fits = values
                 .checked_mul(size_of::<T>())
@@ -141,7 +149,9 @@ fn table<T: Element>(enc: &Encoding, start: f64, rows: usize) {
     match (&result, expected) {
         (Ok(table), None) => {
             let mut seq = vec![T::default(); table.len()];
-            posenc_simd::Rows::covering(enc, start, 0, seq.len()).and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq)).expect("table succeeded");
+            posenc_simd::Rows::covering(enc, start, 0, seq.len())
+                .and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq))
+                .expect("table succeeded");
             assert_eq!(table.len(), rows * d);
             assert!(
                 bits(table) == bits(&seq),
@@ -162,8 +172,10 @@ fn table<T: Element>(enc: &Encoding, start: f64, rows: usize) {
 fn encode_positions<T: Element>(enc: &Encoding, positions: &[f64], len: usize) {
     let mut out = vec![T::from_f64(7.0); len];
     let mut seq = out.clone();
-    let result = posenc_parallel::Positions::new(enc, positions).and_then(|list| posenc_parallel::encode_positions(&list, &mut out));
-    let expected = posenc_simd::Positions::new(enc, positions).and_then(|list| posenc_simd::encode_positions(&list, &mut seq));
+    let result = posenc_parallel::Positions::new(enc, positions)
+        .and_then(|list| posenc_parallel::encode_positions(&list, &mut out));
+    let expected = posenc_simd::Positions::new(enc, positions)
+        .and_then(|list| posenc_simd::encode_positions(&list, &mut seq));
     let documented = positions_error(enc, positions, len);
     same(
         "encode_positions",
@@ -177,7 +189,9 @@ fn encode_positions<T: Element>(enc: &Encoding, positions: &[f64], len: usize) {
     match (&table, documented) {
         (Ok(table), None) => {
             let mut seq = vec![T::default(); needed];
-            posenc_simd::Positions::new(enc, positions).and_then(|list| posenc_simd::encode_positions(&list, &mut seq)).expect("valid positions");
+            posenc_simd::Positions::new(enc, positions)
+                .and_then(|list| posenc_simd::encode_positions(&list, &mut seq))
+                .expect("valid positions");
             assert!(
                 bits(table) == bits(&seq),
                 "positions_table differs from sequential SIMD"
@@ -206,7 +220,8 @@ fn add_to_embeddings<T: Element>(enc: &Encoding, start: f64, len: usize) {
     let mut out: Vec<T> = embeddings(len);
     let mut seq = out.clone();
     let result = posenc_parallel::add_to_embeddings(enc, start, &mut out);
-    let expected = posenc_simd::Rows::covering(enc, start, 0, seq.len()).and_then(|rows| posenc_simd::add_rows(&rows, &mut seq));
+    let expected = posenc_simd::Rows::covering(enc, start, 0, seq.len())
+        .and_then(|rows| posenc_simd::add_rows(&rows, &mut seq));
     same(
         "add_to_embeddings",
         (&result, &out),
@@ -243,9 +258,10 @@ fn add_to_batch<T: Element>(enc: &Encoding, start: f64, seq_len: usize, len: usi
     let expected = match documented {
         Some(e) => Err(e),
         None if len == 0 => Ok(()),
-        None => seq
-            .chunks_exact_mut(seq_len * d)
-            .try_for_each(|s| posenc_simd::Rows::covering(enc, start, 0, s.len()).and_then(|rows| posenc_simd::add_rows(&rows, s))),
+        None => seq.chunks_exact_mut(seq_len * d).try_for_each(|s| {
+            posenc_simd::Rows::covering(enc, start, 0, s.len())
+                .and_then(|rows| posenc_simd::add_rows(&rows, s))
+        }),
     };
     same(
         "add_to_batch",

@@ -42,7 +42,8 @@ fuzz_target!(|data: &[u8]| {
 
 fn encode_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, len: usize, split: usize) {
     let mut out = vec![T::from_f64(7.0); len];
-    let result = posenc_simd::Rows::covering(enc, start, first_row, out.len()).and_then(|rows| posenc_simd::encode_rows(&rows, &mut out));
+    let result = posenc_simd::Rows::covering(enc, start, first_row, out.len())
+        .and_then(|rows| posenc_simd::encode_rows(&rows, &mut out));
     assert_outcome(
         &result,
         block_error(enc, start, first_row, len),
@@ -61,10 +62,13 @@ fn encode_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, len: usiz
     let split = split.min(len / d);
     let mut halves = vec![T::from_f64(7.0); len];
     let (head, tail) = halves.split_at_mut(split * d);
-    posenc_simd::Rows::covering(enc, start, first_row, head.len()).and_then(|rows| posenc_simd::encode_rows(&rows, head)).expect("a sub-block of a valid block");
+    posenc_simd::Rows::covering(enc, start, first_row, head.len())
+        .and_then(|rows| posenc_simd::encode_rows(&rows, head))
+        .expect("a sub-block of a valid block");
     // The tail's first row index passes u64::MAX only when the tail is empty.
     if let Some(tail_first) = first_row.checked_add(split as u64) {
-        posenc_simd::Rows::covering(enc, start, tail_first, tail.len()).and_then(|rows| posenc_simd::encode_rows(&rows, tail))
+        posenc_simd::Rows::covering(enc, start, tail_first, tail.len())
+            .and_then(|rows| posenc_simd::encode_rows(&rows, tail))
             .expect("a sub-block of a valid block");
     } else {
         assert!(tail.is_empty());
@@ -80,7 +84,8 @@ fn encode_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, len: usiz
 fn add_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, x: &[f64]) {
     let before: Vec<T> = x.iter().map(|&v| T::from_f64(v)).collect();
     let mut inout = before.clone();
-    let result = posenc_simd::Rows::covering(enc, start, first_row, inout.len()).and_then(|rows| posenc_simd::add_rows(&rows, &mut inout));
+    let result = posenc_simd::Rows::covering(enc, start, first_row, inout.len())
+        .and_then(|rows| posenc_simd::add_rows(&rows, &mut inout));
     assert_outcome(
         &result,
         block_error(enc, start, first_row, x.len()),
@@ -102,7 +107,8 @@ fn add_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, x: &[f64]) {
 
 fn encode_positions<T: Element>(enc: &Encoding, positions: &[f64], len: usize) {
     let mut out = vec![T::from_f64(7.0); len];
-    let result = posenc_simd::Positions::new(enc, positions).and_then(|list| posenc_simd::encode_positions(&list, &mut out));
+    let result = posenc_simd::Positions::new(enc, positions)
+        .and_then(|list| posenc_simd::encode_positions(&list, &mut out));
     assert_outcome(
         &result,
         positions_error(enc, positions, len),
