@@ -319,34 +319,9 @@ fn safetensors_metadata_records_the_configuration() {
     let dir = tempfile::tempdir().unwrap();
     ok_in(
         dir.path(),
-        &[
-            "rope",
-            "-q",
-            "--rotary-dim",
-            "64",
-            "--head-dim",
-            "80",
-            "--theta",
-            "50000",
-            "--scaling",
-            "yarn",
-            "--factor",
-            "4",
-            "--original-max-len",
-            "4096",
-            "--mscale",
-            "0.707",
-            "--mscale-all-dim",
-            "1",
-            "--pairing",
-            "interleaved",
-            "--max-len",
-            "10",
-            "--dtype",
-            "bf16",
-            "--out",
-            "y.safetensors",
-        ],
+        "rope -q --rotary-dim 64 --head-dim 80 --theta 50000 --scaling yarn --factor 4 \
+         --original-max-len 4096 --mscale 0.707 --mscale-all-dim 1 --pairing interleaved \
+         --max-len 10 --dtype bf16 --out y.safetensors",
     );
     let bytes = std::fs::read(dir.path().join("y.safetensors")).unwrap();
     let (_, meta) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
@@ -740,18 +715,7 @@ fn rope_check_refuses_files_that_do_not_fit_the_configuration() {
     let dir = tempfile::tempdir().unwrap();
     ok_in(
         dir.path(),
-        &[
-            "rope",
-            "-q",
-            "--rotary-dim",
-            "64",
-            "--max-len",
-            "10",
-            "--cache-layout",
-            "separate",
-            "--out",
-            "s.safetensors",
-        ],
+        "rope -q --rotary-dim 64 --max-len 10 --cache-layout separate --out s.safetensors",
     );
     let cases: &[(&[&str], &str)] = &[
         (
