@@ -3,7 +3,8 @@
 //! configuration and position (one group is one row to encode on the target), values as the
 //! exact `f64` bits the decimal strings parse to; `rope.rs` holds every row of
 //! `testkit/golden/rope.csv`, its cases' builders written out as `posenc_testkit::rope_golden`
-//! reads the parameter cells (an empty cell is the parameter's default).
+//! reads the parameter cells (an empty cell is the parameter's default). Each also states the
+//! widest row (`MAX_D`) or head (`MAX_HEAD`) in it, which sizes the target's buffers.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -14,19 +15,16 @@ fn main() {
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=memory.x");
 
-    let golden = "../testkit/golden/vectors.csv";
-    println!("cargo:rerun-if-changed={golden}");
-    let text = std::fs::read_to_string(golden).expect("the golden file");
-    let mut lines = text.lines();
-    assert_eq!(
-        lines.next(),
-        Some("case,layout,d_model,base,shift,scale,position,column,exact"),
-        "golden header"
+    let text = golden_file(
+        "../testkit/golden/vectors.csv",
+        "case,layout,d_model,base,shift,scale,position,column,exact",
     );
+    let mut lines = text.lines();
+    lines.next();
     let mut groups = String::new();
     let mut values = String::new();
     let (mut key, mut count, mut first) = (String::new(), 0usize, 0usize);
-    let mut ngroups = 0usize;
+    let (mut ngroups, mut max_d) = (0usize, 0usize);
     let close = |groups: &mut String, count: usize, first: usize, key: &str| {
         if !key.is_empty() {
             writeln!(
@@ -39,6 +37,7 @@ fn main() {
     for (index, line) in lines.enumerate() {
         let f: Vec<&str> = line.split(',').collect();
         assert_eq!(f.len(), 9, "golden line {line}");
+        max_d = max_d.max(f[2].parse().expect("d_model"));
         let layout = match f[1] {
             "interleaved" => "Layout::Interleaved",
             "split-sin-cos" => "Layout::SplitSinCos",
@@ -70,10 +69,20 @@ fn main() {
         "/// Every golden row, grouped by configuration and position.\n\
          pub static GROUPS: [Group; {ngroups}] = [\n{groups}];\n\
          /// `(column, exact)` of every golden row, in file order.\n\
-         pub static VALUES: [(usize, f64); {nvalues}] = [\n{values}];\n"
+         pub static VALUES: [(usize, f64); {nvalues}] = [\n{values}];\n\
+         /// The widest golden row.\n\
+         const MAX_D: usize = {max_d};\n"
     );
     std::fs::write(out.join("golden.rs"), source).expect("golden.rs");
     rope_golden(&out);
+}
+
+/// The text of a golden file, rebuilt when it changes, whose first line must be `header`.
+fn golden_file(path: &str, header: &str) -> String {
+    println!("cargo:rerun-if-changed={path}");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(text.lines().next(), Some(header), "the header of {path}");
+    text
 }
 
 /// `f64::from_bits(..)` of the value a decimal string parses to.
@@ -87,18 +96,15 @@ fn bits(s: &str) -> String {
 /// `rope.rs`: `ROPE_CASES` (name, builder, rows) and `ROPE_ROWS` (position, pair, ω, a, cos,
 /// sin), and the `longrope` factor lists as statics.
 fn rope_golden(out: &std::path::Path) {
-    let golden = "../testkit/golden/rope.csv";
-    println!("cargo:rerun-if-changed={golden}");
-    let text = std::fs::read_to_string(golden).expect("the rope golden file");
-    let mut lines = text.lines();
-    assert_eq!(
-        lines.next(),
-        Some("case,rotary_dim,theta,scaling,factor,original_max_len,seq_len,beta_fast,beta_slow,mscale,mscale_all_dim,truncate,low_freq_factor,high_freq_factor,short_factors,long_factors,attention_factor,position,pair,omega,attention,cos,sin"),
-        "rope golden header"
+    let text = golden_file(
+        "../testkit/golden/rope.csv",
+        "case,rotary_dim,theta,scaling,factor,original_max_len,seq_len,beta_fast,beta_slow,mscale,mscale_all_dim,truncate,low_freq_factor,high_freq_factor,short_factors,long_factors,attention_factor,position,pair,omega,attention,cos,sin",
     );
+    let mut lines = text.lines();
+    lines.next();
     let (mut cases, mut rows, mut lists) = (String::new(), String::new(), String::new());
     let (mut name, mut first, mut count, mut ncases, mut nrows) = (String::new(), 0, 0, 0, 0);
-    let mut builder = String::new();
+    let (mut builder, mut max_head) = (String::new(), 0usize);
     let close = |cases: &mut String, name: &str, builder: &str, first: usize, count: usize| {
         if !name.is_empty() {
             writeln!(
@@ -111,6 +117,7 @@ fn rope_golden(out: &std::path::Path) {
     for line in lines.filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split(',').collect();
         assert_eq!(f.len(), 23, "rope golden line {line}");
+        max_head = max_head.max(f[1].parse().expect("rotary_dim"));
         writeln!(
             rows,
             "    RopeRow {{ position: {}, pair: {}, omega: {}, attention: {}, cos: {}, sin: {} }},",
@@ -139,7 +146,9 @@ fn rope_golden(out: &std::path::Path) {
         "{lists}/// Every case of the RoPE golden file.\n\
          pub static ROPE_CASES: [RopeCase; {ncases}] = [\n{cases}];\n\
          /// Every row of the RoPE golden file, in file order.\n\
-         pub static ROPE_ROWS: [RopeRow; {nrows}] = [\n{rows}];\n"
+         pub static ROPE_ROWS: [RopeRow; {nrows}] = [\n{rows}];\n\
+         /// The widest head of the file.\n\
+         const MAX_HEAD: usize = {max_head};\n"
     );
     std::fs::write(out.join("rope.rs"), source).expect("rope.rs");
 }

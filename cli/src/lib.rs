@@ -27,7 +27,8 @@
 //! The `posenc` binary is [`run_command_line`]; the parsers are public so that fuzz targets
 //! and tests can reach them without a process: [`parse_args`] (argv to a validated
 //! encoding), [`npy::read_header`] (a `.npy` header from any reader) and
-//! [`positions::parse_list`] (the `--positions` list).
+//! [`positions::parse_list`] (the `--positions` list); [`command`] is clap's definition of
+//! the command line, whose subcommands, flags and values a fuzz target draws arguments from.
 #![deny(missing_docs)]
 
 mod args;
@@ -63,6 +64,18 @@ use crate::args::{Cli, Command, PlotCommand};
 use crate::check::Outcome;
 pub use crate::errors::CliError;
 pub use crate::job::{ParsedArgs, parse_args};
+
+/// The command line's definition, as clap holds it: every subcommand, flag and listed value
+/// (what `--help` shows), without parsing anything.
+///
+/// ```
+/// let command = posenc_cli::command();
+/// assert!(command.get_subcommands().any(|sub| sub.get_name() == "rope"));
+/// ```
+#[must_use]
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
 
 /// Exit status when `check` finds an error above `--tolerance`.
 const EXIT_ABOVE_TOLERANCE: u8 = 1;

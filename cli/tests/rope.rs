@@ -35,13 +35,6 @@ fn config_flags(rope: &Rope<'_>) -> Vec<String> {
         flags.push(flag.to_owned());
         flags.push(value.to_string());
     };
-    let list = |values: &[f64]| {
-        values
-            .iter()
-            .map(f64::to_string)
-            .collect::<Vec<_>>()
-            .join(",")
-    };
     let mut extra = Vec::new();
     match rope.scaling() {
         Scaling::None => {}
@@ -80,8 +73,8 @@ fn config_flags(rope: &Rope<'_>) -> Vec<String> {
             add("--factor", l.factor);
             add("--original-max-len", l.original_max_len);
             add("--seq-len", l.seq_len);
-            extra.push(format!("--short-factors={}", list(l.short_factors)));
-            extra.push(format!("--long-factors={}", list(l.long_factors)));
+            extra.push(format!("--short-factors={}", comma_list(l.short_factors)));
+            extra.push(format!("--long-factors={}", comma_list(l.long_factors)));
         }
     }
     flags.push("--scaling".to_owned());
@@ -90,12 +83,17 @@ fn config_flags(rope: &Rope<'_>) -> Vec<String> {
     flags
 }
 
+/// Numbers as a flag's comma-separated list (`--positions`, `--short-factors`).
+fn comma_list(values: &[f64]) -> String {
+    let words: Vec<String> = values.iter().map(f64::to_string).collect();
+    words.join(",")
+}
+
 /// Runs `posenc rope` with the case's configuration at `positions` and returns the file.
 fn cache_file(dir: &Path, case: &RopeCase, positions: &[f64], extra: &[&str]) -> Vec<u8> {
-    let list: Vec<String> = positions.iter().map(f64::to_string).collect();
     let mut args = vec!["rope".to_owned(), "-q".to_owned()];
     args.extend(config_flags(&case.rope));
-    args.push(format!("--positions={}", list.join(",")));
+    args.push(format!("--positions={}", comma_list(positions)));
     args.extend(extra.iter().map(|s| (*s).to_owned()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     ok_in(dir, &args);
@@ -319,34 +317,9 @@ fn safetensors_metadata_records_the_configuration() {
     let dir = tempfile::tempdir().unwrap();
     ok_in(
         dir.path(),
-        &[
-            "rope",
-            "-q",
-            "--rotary-dim",
-            "64",
-            "--head-dim",
-            "80",
-            "--theta",
-            "50000",
-            "--scaling",
-            "yarn",
-            "--factor",
-            "4",
-            "--original-max-len",
-            "4096",
-            "--mscale",
-            "0.707",
-            "--mscale-all-dim",
-            "1",
-            "--pairing",
-            "interleaved",
-            "--max-len",
-            "10",
-            "--dtype",
-            "bf16",
-            "--out",
-            "y.safetensors",
-        ],
+        "rope -q --rotary-dim 64 --head-dim 80 --theta 50000 --scaling yarn --factor 4 \
+         --original-max-len 4096 --mscale 0.707 --mscale-all-dim 1 --pairing interleaved \
+         --max-len 10 --dtype bf16 --out y.safetensors",
     );
     let bytes = std::fs::read(dir.path().join("y.safetensors")).unwrap();
     let (_, meta) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
@@ -740,18 +713,7 @@ fn rope_check_refuses_files_that_do_not_fit_the_configuration() {
     let dir = tempfile::tempdir().unwrap();
     ok_in(
         dir.path(),
-        &[
-            "rope",
-            "-q",
-            "--rotary-dim",
-            "64",
-            "--max-len",
-            "10",
-            "--cache-layout",
-            "separate",
-            "--out",
-            "s.safetensors",
-        ],
+        "rope -q --rotary-dim 64 --max-len 10 --cache-layout separate --out s.safetensors",
     );
     let cases: &[(&[&str], &str)] = &[
         (

@@ -109,13 +109,6 @@ impl Encoding {
     /// # Errors
     /// [`Error::BufferLength`] otherwise.
     pub fn check_row(&self, len: usize) -> Result<(), Error> {
-        if len == self.d_model() {
-            Ok(())
-        } else {
-            Err(Error::BufferLength {
-                expected: self.d_model(),
-                actual: len,
-            })
-        }
+        crate::rows::check_buffer(self.d_model(), len)
     }
 }

@@ -63,30 +63,17 @@ pub struct EncodingBuilder {
 }
 
 impl EncodingBuilder {
-    /// The base b of the frequencies (default 10 000). Must be finite and greater than 1.
-    pub const fn base(mut self, base: f64) -> Self {
-        self.base = base;
-        self
-    }
-
-    /// The column [`Layout`] (default [`Layout::Interleaved`]).
-    pub const fn layout(mut self, layout: Layout) -> Self {
-        self.layout = layout;
-        self
-    }
-
-    /// The shift s of the exponent denominator (default 0). `1` with a split layout gives
-    /// tensor2tensor's frequencies, whose last is exactly `1/b`.
-    pub const fn shift(mut self, shift: f64) -> Self {
-        self.shift = shift;
-        self
-    }
-
-    /// The scale c that multiplies every position (default 1): position interpolation,
-    /// timestep scaling. Must be finite and non-zero.
-    pub const fn scale(mut self, scale: f64) -> Self {
-        self.scale = scale;
-        self
+    setters! {
+        /// The base b of the frequencies (default 10 000). Must be finite and greater than 1.
+        base: f64;
+        /// The column [`Layout`] (default [`Layout::Interleaved`]).
+        layout: Layout;
+        /// The shift s of the exponent denominator (default 0). `1` with a split layout gives
+        /// tensor2tensor's frequencies, whose last is exactly `1/b`.
+        shift: f64;
+        /// The scale c that multiplies every position (default 1): position interpolation,
+        /// timestep scaling. Must be finite and non-zero.
+        scale: f64;
     }
 
     /// Validates the configuration.

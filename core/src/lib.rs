@@ -62,6 +62,8 @@ extern crate std;
 
 #[macro_use]
 mod named;
+#[macro_use]
+mod setters;
 
 mod angle;
 mod element;

@@ -287,7 +287,7 @@ impl<'a> Positions<'a> {
 }
 
 /// [`Error::BufferLength`] unless a buffer of `len` values holds exactly `values`.
-fn check_buffer(values: usize, len: usize) -> Result<(), Error> {
+pub(crate) fn check_buffer(values: usize, len: usize) -> Result<(), Error> {
     if len == values {
         Ok(())
     } else {

@@ -279,28 +279,32 @@ fn attention_factor_must_be_finite_and_positive() {
 #[test]
 fn calls_refuse_bad_buffers_and_positions_and_leave_them_untouched() {
     let rope = Rope::builder(8).rotary_dim(4).build().unwrap();
-    let mut x = [0.5f32; 7];
-    let short = Err(Error::BufferLength {
+    let (mut x, mut heads, mut cache) = ([0.5f32; 7], [0.5f64; 12], [0.5f32; 8]);
+    let short = Error::BufferLength {
         expected: 8,
         actual: 7,
-    });
-    assert_eq!(rope.apply(1.0, &mut x), short);
-    assert_eq!(rope.apply_inverse(1.0, &mut x), short);
-    let mut heads = [0.5f64; 12];
-    let not_whole = Err(Error::NotWholeHeads {
+    };
+    let not_whole = Error::NotWholeHeads {
         len: 12,
         head_dim: 8,
-    });
-    assert_eq!(rope.apply_heads(1.0, &mut heads), not_whole);
-    assert_eq!(rope.apply_heads_inverse(1.0, &mut heads), not_whole);
-    let mut cache = [0.5f32; 8];
-    assert_eq!(
-        rope.cache_row(1.0, &mut cache),
-        Err(Error::BufferLength {
-            expected: 4,
-            actual: 8
-        })
-    );
+    };
+    let cache_length = Error::BufferLength {
+        expected: 4,
+        actual: 8,
+    };
+    for (call, got, expected) in [
+        ("apply", rope.apply(1.0, &mut x), short),
+        ("apply_inverse", rope.apply_inverse(1.0, &mut x), short),
+        ("apply_heads", rope.apply_heads(1.0, &mut heads), not_whole),
+        (
+            "apply_heads_inverse",
+            rope.apply_heads_inverse(1.0, &mut heads),
+            not_whole,
+        ),
+        ("cache_row", rope.cache_row(1.0, &mut cache), cache_length),
+    ] {
+        assert_eq!(got, Err(expected), "{call}");
+    }
     let mut ok = [0.5f32; 8];
     for p in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         assert!(matches!(

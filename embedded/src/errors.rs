@@ -6,7 +6,7 @@
 use posenc_core::{Encoding, Error, Layout, Positions, Preset, Rows};
 use posenc_simd::fixed::{FixedEncoding, QuarterTurnRate};
 
-use crate::{Failure, Tally};
+use crate::Tally;
 
 /// Positions for `encode_positions` whose count times a d_model of 2^20 overflows a 32-bit
 /// `usize` (only the length is looked at: the error comes first).
@@ -14,54 +14,33 @@ static MANY_POSITIONS: [f64; 4096] = [0.0; 4096];
 
 /// Counts one expected error.
 pub fn expect(tally: &mut Tally, at: &'static str, ok: bool) {
-    tally.check(ok, || Failure {
-        what: "error path",
-        at,
-        value: 0.0,
-        bound: 0.0,
-    });
+    tally.require(ok, "error path", at);
 }
+
+/// Counts one expected outcome per `"name": call => pattern,` line: `call` must match `pattern`
+/// (an `Err` of the documented variant, with its fields where the line names them; `Ok(())`
+/// where the call must succeed).
+macro_rules! expect_matches {
+    ($tally:expr; $($at:literal: $call:expr => $expected:pat,)+) => {
+        $(expect($tally, $at, matches!($call, $expected));)+
+    };
+}
+pub(crate) use expect_matches;
 
 /// Every error path.
 pub fn run(tally: &mut Tally) {
     use Error::*;
     let b = Encoding::builder;
-    expect(tally, "ZeroDModel", matches!(b(0).build(), Err(ZeroDModel)));
-    expect(
-        tally,
-        "InvalidBase",
-        matches!(b(8).base(1.0).build(), Err(InvalidBase(_))),
-    );
-    expect(
-        tally,
-        "InvalidBase NaN",
-        matches!(b(8).base(f64::NAN).build(), Err(InvalidBase(_))),
-    );
-    expect(
-        tally,
-        "NonFiniteShift",
-        matches!(b(8).shift(f64::INFINITY).build(), Err(NonFiniteShift(_))),
-    );
-    expect(
-        tally,
-        "InvalidScale",
-        matches!(b(8).scale(0.0).build(), Err(InvalidScale(_))),
-    );
-    expect(
-        tally,
-        "NonPositiveDenominator",
-        matches!(b(8).shift(4.0).build(), Err(NonPositiveDenominator { .. })),
-    );
-    expect(
-        tally,
-        "UnknownLayout",
-        matches!("diagonal".parse::<Layout>(), Err(UnknownLayout)),
-    );
-    expect(
-        tally,
-        "UnknownPreset",
-        matches!("nonesuch".parse::<Preset>(), Err(UnknownPreset)),
-    );
+    expect_matches! { tally;
+        "ZeroDModel": b(0).build() => Err(ZeroDModel),
+        "InvalidBase": b(8).base(1.0).build() => Err(InvalidBase(_)),
+        "InvalidBase NaN": b(8).base(f64::NAN).build() => Err(InvalidBase(_)),
+        "NonFiniteShift": b(8).shift(f64::INFINITY).build() => Err(NonFiniteShift(_)),
+        "InvalidScale": b(8).scale(0.0).build() => Err(InvalidScale(_)),
+        "NonPositiveDenominator": b(8).shift(4.0).build() => Err(NonPositiveDenominator { .. }),
+        "UnknownLayout": "diagonal".parse::<Layout>() => Err(UnknownLayout),
+        "UnknownPreset": "nonesuch".parse::<Preset>() => Err(UnknownPreset),
+    }
 
     let Ok(enc) = Encoding::new(8) else {
         expect(tally, "Encoding::new(8)", false);
@@ -73,59 +52,17 @@ pub fn run(tally: &mut Tally) {
     };
     let mut row = [0.0f32; 8];
     let mut short = [0.0f32; 7];
-    expect(
-        tally,
-        "BufferLength (core)",
-        matches!(
-            enc.encode(1.0, &mut short),
-            Err(BufferLength {
-                expected: 8,
-                actual: 7
-            })
-        ),
-    );
-    expect(
-        tally,
-        "NonFinitePosition (core)",
-        matches!(enc.encode(f64::NAN, &mut row), Err(NonFinitePosition(_))),
-    );
-    expect(
-        tally,
-        "AngleOverflow (core)",
-        matches!(
-            huge_scale.encode(1e300, &mut row),
-            Err(AngleOverflow { .. })
-        ),
-    );
-    expect(
-        tally,
-        "ColumnOutOfRange",
-        matches!(
-            enc.value(1.0, 8),
-            Err(ColumnOutOfRange {
-                column: 8,
-                d_model: 8
-            })
-        ),
-    );
-    expect(
-        tally,
-        "PairOutOfRange",
-        matches!(enc.frequency(4), Err(PairOutOfRange { pair: 4, pairs: 4 })),
-    );
-    expect(
-        tally,
-        "BufferLength (rotate)",
-        matches!(enc.rotate(1.0, &mut short), Err(BufferLength { .. })),
-    );
-    expect(
-        tally,
-        "NonFinitePosition (rotate)",
-        matches!(
-            enc.rotate(f64::INFINITY, &mut row),
-            Err(NonFinitePosition(_))
-        ),
-    );
+    expect_matches! { tally;
+        "BufferLength (core)":
+            enc.encode(1.0, &mut short) => Err(BufferLength { expected: 8, actual: 7 }),
+        "NonFinitePosition (core)": enc.encode(f64::NAN, &mut row) => Err(NonFinitePosition(_)),
+        "AngleOverflow (core)": huge_scale.encode(1e300, &mut row) => Err(AngleOverflow { .. }),
+        "ColumnOutOfRange": enc.value(1.0, 8) => Err(ColumnOutOfRange { column: 8, d_model: 8 }),
+        "PairOutOfRange": enc.frequency(4) => Err(PairOutOfRange { pair: 4, pairs: 4 }),
+        "BufferLength (rotate)": enc.rotate(1.0, &mut short) => Err(BufferLength { .. }),
+        "NonFinitePosition (rotate)":
+            enc.rotate(f64::INFINITY, &mut row) => Err(NonFinitePosition(_)),
+    }
     match Encoding::new(7) {
         Ok(odd) => expect(
             tally,
@@ -140,49 +77,17 @@ pub fn run(tally: &mut Tally) {
 
     // The SIMD crate.
     let mut rows = [0.0f32; 24];
-    expect(
-        tally,
-        "BufferLength (simd)",
-        matches!(
-            posenc_simd::encode_row(&enc, 1.0, &mut short),
-            Err(BufferLength { .. })
-        ),
-    );
-    expect(
-        tally,
-        "NonFinitePosition (simd)",
-        matches!(
-            posenc_simd::encode_row(&enc, f64::NAN, &mut row),
-            Err(NonFinitePosition(_))
-        ),
-    );
-    expect(
-        tally,
-        "AngleOverflow (simd)",
-        matches!(
-            posenc_simd::encode_row(&huge_scale, 1e300, &mut row),
-            Err(AngleOverflow { .. })
-        ),
-    );
-    expect(
-        tally,
-        "NotWholeRows",
-        matches!(
-            Rows::covering(&enc, 0.0, 0, 20),
-            Err(NotWholeRows {
-                len: 20,
-                d_model: 8
-            })
-        ),
-    );
-    expect(
-        tally,
-        "RowIndexOverflow",
-        matches!(
-            Rows::new(&enc, 0.0, u64::MAX, 3),
-            Err(RowIndexOverflow { .. })
-        ),
-    );
+    expect_matches! { tally;
+        "BufferLength (simd)":
+            posenc_simd::encode_row(&enc, 1.0, &mut short) => Err(BufferLength { .. }),
+        "NonFinitePosition (simd)":
+            posenc_simd::encode_row(&enc, f64::NAN, &mut row) => Err(NonFinitePosition(_)),
+        "AngleOverflow (simd)":
+            posenc_simd::encode_row(&huge_scale, 1e300, &mut row) => Err(AngleOverflow { .. }),
+        "NotWholeRows":
+            Rows::covering(&enc, 0.0, 0, 20) => Err(NotWholeRows { len: 20, d_model: 8 }),
+        "RowIndexOverflow": Rows::new(&enc, 0.0, u64::MAX, 3) => Err(RowIndexOverflow { .. }),
+    }
     match Encoding::new(1 << 20) {
         Ok(wide) => expect(
             tally,
@@ -196,81 +101,40 @@ pub fn run(tally: &mut Tally) {
     }
     match Rows::new(&enc, 0.0, 0, 3) {
         Ok(three) => {
-            expect(
-                tally,
-                "BufferLength (simd encode_rows)",
-                matches!(
-                    posenc_simd::encode_rows(&three, &mut rows[..16]),
-                    Err(BufferLength {
-                        expected: 24,
-                        actual: 16
-                    })
-                ),
-            );
-            expect(
-                tally,
-                "BufferLength (simd add_rows)",
-                matches!(
-                    posenc_simd::add_rows(&three, &mut rows[..16]),
-                    Err(BufferLength { .. })
-                ),
-            );
+            expect_matches! { tally;
+                "BufferLength (simd encode_rows)": posenc_simd::encode_rows(&three, &mut rows[..16])
+                    => Err(BufferLength { expected: 24, actual: 16 }),
+                "BufferLength (simd add_rows)":
+                    posenc_simd::add_rows(&three, &mut rows[..16]) => Err(BufferLength { .. }),
+            }
         }
         Err(_) => expect(tally, "Rows::new(3)", false),
     }
 
     // The f64-free path: the same errors, found without f64 arithmetic.
     let mut rates = [QuarterTurnRate::default(); 4];
-    expect(
-        tally,
-        "BufferLength (fixed rates)",
-        matches!(
-            FixedEncoding::new(&enc, &mut rates[..3]),
-            Err(BufferLength {
-                expected: 4,
-                actual: 3
-            })
-        ),
-    );
+    expect_matches! { tally;
+        "BufferLength (fixed rates)": FixedEncoding::new(&enc, &mut rates[..3])
+            => Err(BufferLength { expected: 4, actual: 3 }),
+    }
     match FixedEncoding::new(&enc, &mut rates) {
         Ok(fixed) => {
-            expect(
-                tally,
-                "BufferLength (fixed row)",
-                matches!(
-                    fixed.encode_row(1.0, &mut short),
-                    Err(BufferLength {
-                        expected: 8,
-                        actual: 7
-                    })
-                ),
-            );
-            expect(
-                tally,
-                "NonFinitePosition (fixed)",
-                matches!(
-                    fixed.encode_row(f64::NEG_INFINITY, &mut row),
-                    Err(NonFinitePosition(_))
-                ),
-            );
+            expect_matches! { tally;
+                "BufferLength (fixed row)": fixed.encode_row(1.0, &mut short)
+                    => Err(BufferLength { expected: 8, actual: 7 }),
+                "NonFinitePosition (fixed)":
+                    fixed.encode_row(f64::NEG_INFINITY, &mut row) => Err(NonFinitePosition(_)),
+            }
         }
         Err(_) => expect(tally, "FixedEncoding::new", false),
     }
     match FixedEncoding::new(&huge_scale, &mut rates) {
         Ok(fixed) => {
-            expect(
-                tally,
-                "AngleOverflow (fixed)",
-                matches!(
-                    fixed.encode_row(-1e300, &mut row),
-                    Err(AngleOverflow { .. })
-                ),
-            );
-            expect(
-                tally,
-                "no AngleOverflow below the edge (fixed)",
-                fixed.encode_row(1e7, &mut row).is_ok(),
-            );
+            expect_matches! { tally;
+                "AngleOverflow (fixed)":
+                    fixed.encode_row(-1e300, &mut row) => Err(AngleOverflow { .. }),
+                "no AngleOverflow below the edge (fixed)": fixed.encode_row(1e7, &mut row) => Ok(()),
+            }
         }
         Err(_) => expect(tally, "FixedEncoding::new (scale 1e300)", false),
     }

@@ -8,6 +8,7 @@
 
 mod count;
 mod errors;
+mod exit;
 mod golden_rows;
 mod rope_errors;
 mod rope_rows;
@@ -15,7 +16,7 @@ mod rope_speed;
 mod speed;
 
 use cortex_m_rt::entry;
-use cortex_m_semihosting::{debug, hprintln};
+use cortex_m_semihosting::hprintln;
 
 /// Passed and failed checks; the first failures are printed.
 pub struct Tally {
@@ -42,6 +43,16 @@ impl Tally {
             }
         }
     }
+
+    /// Counts a check that has no measured value: a call that must succeed, a condition.
+    pub fn require(&mut self, ok: bool, what: &'static str, at: &'static str) {
+        self.check(ok, || Failure {
+            what,
+            at,
+            value: 0.0,
+            bound: 0.0,
+        });
+    }
 }
 
 /// What a failed check was.
@@ -65,12 +76,7 @@ fn main() -> ! {
     };
     match peripherals {
         Some(p) => count::start(p.SYST),
-        None => tally.check(false, || Failure {
-            what: "peripherals",
-            at: "SysTick",
-            value: 0.0,
-            bound: 0.0,
-        }),
+        None => tally.require(false, "peripherals", "SysTick"),
     }
     golden_rows::run(&mut tally);
     errors::run(&mut tally);
@@ -79,21 +85,11 @@ fn main() -> ! {
     speed::run(&mut tally);
     rope_speed::run(&mut tally);
     hprintln!("{} passed, {} failed", tally.passed, tally.failed);
-    debug::exit(if tally.failed == 0 {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {
-        cortex_m::asm::wfi();
-    }
+    exit::exit(tally.failed == 0)
 }
 
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo) -> ! {
     hprintln!("panic: {}", info);
-    debug::exit(debug::EXIT_FAILURE);
-    loop {
-        cortex_m::asm::wfi();
-    }
+    exit::exit(false)
 }

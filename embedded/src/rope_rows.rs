@@ -28,10 +28,8 @@ pub struct RopeRow {
     sin: f64,
 }
 
+// `ROPE_CASES`, `ROPE_ROWS` and `MAX_HEAD` (the widest head), written by build.rs from the file.
 include!(concat!(env!("OUT_DIR"), "/rope.rs"));
-
-/// The widest head of the file.
-const MAX_HEAD: usize = 128;
 
 /// 2^−n.
 fn pow2(n: i32) -> f64 {
@@ -85,6 +83,19 @@ fn within(
             of_bound: error / bound,
             at,
         };
+    }
+}
+
+/// [`within`] for each `(got, exact)` of `values`, with the `(bound, slack)` of its exact value.
+fn within_each<T: Element>(
+    tally: &mut Tally,
+    (what, worst): (&'static str, &mut Worst),
+    at: &'static str,
+    values: [(T, f64); 2],
+    bounds: impl Fn(f64) -> (f64, f64),
+) {
+    for (got, exact) in values {
+        within(tally, worst, what, at, got.to_f64(), exact, bounds(exact));
     }
 }
 
@@ -144,17 +155,10 @@ fn position<T: Element>(
             "rope cache f32"
         };
         let (ec, es) = (a * row.cos, a * row.sin);
-        for (got, exact) in [(cache[row.pair], ec), (cache[n + row.pair], es)] {
-            within(
-                tally,
-                worst,
-                what,
-                case,
-                got.to_f64(),
-                exact,
-                (cache_bound, cache_slack),
-            );
-        }
+        let cached = [(cache[row.pair], ec), (cache[n + row.pair], es)];
+        within_each(tally, (what, worst), case, cached, |_| {
+            (cache_bound, cache_slack)
+        });
         let Ok((cu, cv)) = rope.pair_columns(row.pair) else {
             tally.check(false, || Failure {
                 what: "rope pair_columns",
@@ -179,17 +183,10 @@ fn position<T: Element>(
         } else {
             ("rope apply f32", &mut worsts.pair_f32)
         };
-        for (got, exact) in [(rotated[cu], ec), (rotated[cv], es)] {
-            within(
-                tally,
-                worst,
-                what,
-                case,
-                got,
-                exact,
-                (pair_bound(exact), pair_slack),
-            );
-        }
+        let pair = [(rotated[cu], ec), (rotated[cv], es)];
+        within_each(tally, (what, worst), case, pair, |exact| {
+            (pair_bound(exact), pair_slack)
+        });
         // The round trip: the forward errors e_u, e_v carried through the exact inverse
         // (1/a)·R(−θ) move each component by at most (e_u + e_v)/a; the inverse's own rounding
         // is its pair bound with a → 1/a at the rotated inputs (u', v').
@@ -202,22 +199,20 @@ fn position<T: Element>(
         } else {
             ("rope inverse f32", &mut worsts.inverse_f32)
         };
-        for (got, exact) in [(x[cu], 1.0), (x[cv], 0.0)] {
-            let own = if f64_values {
-                f64_bound(theta) * inputs / a
-            } else {
-                pow2(24) * exact + pow2(48) * inputs / a
-            };
-            within(
-                tally,
-                worst,
-                what,
-                case,
-                got.to_f64(),
-                exact,
-                (carried + own, 0.0),
-            );
-        }
+        within_each(
+            tally,
+            (what, worst),
+            case,
+            [(x[cu], 1.0), (x[cv], 0.0)],
+            |exact| {
+                let own = if f64_values {
+                    f64_bound(theta) * inputs / a
+                } else {
+                    pow2(24) * exact + pow2(48) * inputs / a
+                };
+                (carried + own, 0.0)
+            },
+        );
     }
 }
 
@@ -239,12 +234,7 @@ pub fn run(tally: &mut Tally) {
     let mut checked = 0usize;
     for case in &ROPE_CASES {
         let Ok(rope) = (case.builder)().build() else {
-            tally.check(false, || Failure {
-                what: "rope golden configuration",
-                at: case.name,
-                value: 0.0,
-                bound: 0.0,
-            });
+            tally.require(false, "rope golden configuration", case.name);
             continue;
         };
         let rows = &ROPE_ROWS[case.first..case.first + case.len];

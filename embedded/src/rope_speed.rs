@@ -8,7 +8,7 @@ use cortex_m_semihosting::hprintln;
 use posenc_core::{Rope, RopePreset};
 use posenc_simd::{HeadLayout, PreparedRope, TokenPositions};
 
-use crate::{count, Failure, Tally};
+use crate::{count, Tally};
 
 /// Values of the measured head.
 const HEAD: usize = 128;
@@ -51,12 +51,7 @@ fn per_head(ratio: u32, mut head: impl FnMut(usize, &mut [f32; HEAD]) -> bool) -
 pub fn run(tally: &mut Tally) {
     let ratio = count::calibrate();
     let Ok(rope) = RopePreset::Llama2.rope() else {
-        tally.check(false, || Failure {
-            what: "RopePreset::Llama2",
-            at: "rope speed",
-            value: 0.0,
-            bound: 0.0,
-        });
+        tally.require(false, "RopePreset::Llama2", "rope speed");
         return;
     };
     let prepared = PreparedRope::new(&rope);
@@ -66,12 +61,7 @@ pub fn run(tally: &mut Tally) {
     }
     let (core, ok_core) = per_head(ratio, |k, x| core_head(&rope, positions[k], x));
     let (simd, ok_simd) = per_head(ratio, |k, x| simd_head(&prepared, &positions[k..=k], x));
-    tally.check(ok_core && ok_simd, || Failure {
-        what: "rope speed heads",
-        at: "apply",
-        value: 0.0,
-        bound: 0.0,
-    });
+    tally.require(ok_core && ok_simd, "rope speed heads", "apply");
     hprintln!(
         "instructions per Llama-2 head (head_dim 128, f32): core apply {}, simd PreparedRope::apply {}",
         core,

@@ -70,22 +70,12 @@ pub fn run(tally: &mut Tally) {
         bound: 40.0,
     });
     let Ok(enc) = Encoding::new(D) else {
-        tally.check(false, || Failure {
-            what: "Encoding::new(64)",
-            at: "speed",
-            value: 0.0,
-            bound: 0.0,
-        });
+        tally.require(false, "Encoding::new(64)", "speed");
         return;
     };
     let mut rates = [QuarterTurnRate::default(); D / 2];
     let Ok(fixed) = FixedEncoding::new(&enc, &mut rates) else {
-        tally.check(false, || Failure {
-            what: "FixedEncoding::new",
-            at: "speed",
-            value: 0.0,
-            bound: 0.0,
-        });
+        tally.require(false, "FixedEncoding::new", "speed");
         return;
     };
     let mut omega = [0.0f32; D / 2];
@@ -106,12 +96,7 @@ pub fn run(tally: &mut Tally) {
     });
     let (core, ok_core) = per_row(ratio, |k, out| core_row(&enc, p64[k as usize], out));
     let (simd, ok_simd) = per_row(ratio, |k, out| simd_row(&enc, p64[k as usize], out));
-    tally.check(ok_fixed && ok_core && ok_simd, || Failure {
-        what: "speed rows",
-        at: "encode",
-        value: 0.0,
-        bound: 0.0,
-    });
+    tally.require(ok_fixed && ok_core && ok_simd, "speed rows", "encode");
     hprintln!(
         "instructions per d=64 row: posenc {}, naive {}",
         posenc,

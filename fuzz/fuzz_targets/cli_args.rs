@@ -6,80 +6,58 @@
 //! argument that itself holds a newline.
 #![no_main]
 
+use std::sync::OnceLock;
+
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use posenc_core::Layout;
+
+use posenc_core::{Layout, Pairing, RopePreset};
 use posenc_fuzz::{Config, MAX_VALUES, core_row, number};
 
 /// The most arguments one input gives.
 const MAX_ARGS: usize = 16;
 
-/// Words the parser knows, so that libFuzzer reaches valid command lines without guessing them.
-const WORDS: [&str; 58] = [
-    "table",
-    "check",
-    "plot",
-    "heatmap",
-    "decay",
-    "help",
-    "--d-model",
-    "--max-len",
-    "--start",
-    "--positions",
-    "--base",
-    "--layout",
-    "--shift",
-    "--scale",
-    "--preset",
-    "--threads",
-    "--dtype",
-    "--format",
-    "--out",
-    "-o",
-    "--quiet",
-    "-q",
-    "--tolerance",
-    "--width",
-    "--height",
-    "--help",
-    "--version",
-    "f32",
-    "f64",
-    "npy",
-    "raw",
-    "csv",
-    "interleaved",
-    "paper",
-    "whisper",
-    "diffusers",
-    "-",
-    "--",
-    "pe.npy",
-    "=",
-    "rope",
-    "rope-check",
-    "--rotary-dim",
-    "--head-dim",
-    "--theta",
-    "--pairing",
-    "--scaling",
-    "--factor",
-    "--original-max-len",
-    "--low-freq-factor",
-    "--high-freq-factor",
-    "--short-factors",
-    "--cache-layout",
-    "yarn",
-    "llama3",
-    "longrope",
-    "bf16",
-    "llama3.1",
-];
+/// Words the parser knows, so that libFuzzer reaches valid command lines without guessing
+/// them: every subcommand, long and short flag and listed value of `posenc_cli::command()`
+/// (so new flags join by themselves), the names the core parses from text (`--pairing`,
+/// `--scaling`, `--preset` of the RoPE subcommands), and a few argument forms.
+fn words() -> &'static [String] {
+    static WORDS: OnceLock<Vec<String>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        // clap adds `--help` and `--version` when it builds the command, after this definition.
+        let forms = ["help", "--help", "--version", "-", "--", "=", "pe.npy"];
+        let mut words: Vec<String> = forms.map(String::from).into();
+        let scalings = [
+            "none", "linear", "ntk", "dynamic", "yarn", "llama3", "longrope",
+        ];
+        words.extend(scalings.map(String::from));
+        words.extend(Pairing::ALL.map(|p| p.name().to_owned()));
+        words.extend(RopePreset::ALL.map(|p| p.name().to_owned()));
+        let mut commands = vec![posenc_cli::command()];
+        while let Some(command) = commands.pop() {
+            for arg in command.get_arguments() {
+                words.extend(arg.get_long().map(|long| format!("--{long}")));
+                words.extend(arg.get_short().map(|short| format!("-{short}")));
+                let values = arg.get_possible_values();
+                words.extend(values.iter().map(|value| value.get_name().to_owned()));
+            }
+            words.extend(
+                command
+                    .get_subcommands()
+                    .map(|sub| sub.get_name().to_owned()),
+            );
+            commands.extend(command.get_subcommands().cloned());
+        }
+        words.sort();
+        words.dedup();
+        words
+    })
+}
 
 /// One argument: a known word, a number in any form, a layout name, or any string.
 fn argument(u: &mut Unstructured<'_>) -> Result<String> {
     Ok(match u.int_in_range(0u8..=4)? {
-        0 | 1 => (*u.choose(&WORDS)?).to_owned(),
+        0 | 1 => u.choose(words())?.clone(),
         2 => number(u)?.to_string(),
         3 => u.choose(&Layout::ALL)?.name().to_owned(),
         _ => u.arbitrary::<String>()?,

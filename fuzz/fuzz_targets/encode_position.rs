@@ -56,15 +56,9 @@ fn check<T: Element>(enc: &Encoding, position: f64, len: usize) {
 /// `value` is the f64 `encode` one column at a time; `angle` fails like `frequency` and `encode`.
 fn check_value(enc: &Encoding, position: f64, column: usize) {
     let value = enc.value(position, column);
-    let expected = if column >= enc.d_model() {
-        Some(Error::ColumnOutOfRange {
-            column,
-            d_model: enc.d_model(),
-        })
-    } else {
-        position_error(enc, position)
-    };
-    assert_outcome(&value, expected, "value");
+    let d_model = enc.d_model();
+    let out_of_range = (column >= d_model).then_some(Error::ColumnOutOfRange { column, d_model });
+    assert_indexed(&value, out_of_range, enc, position, "value");
     if let Ok(v) = value {
         let mut row = vec![0.0f64; enc.d_model()];
         enc.encode(position, &mut row).expect("value succeeded");
@@ -76,13 +70,23 @@ fn check_value(enc: &Encoding, position: f64, column: usize) {
     }
     let pair = column.min(enc.pairs());
     let angle = enc.angle(pair, position);
-    let expected = if pair >= enc.pairs() {
-        Some(Error::PairOutOfRange {
-            pair,
-            pairs: enc.pairs(),
-        })
-    } else {
-        position_error(enc, position)
-    };
-    assert_outcome(&angle, expected, "angle");
+    let pairs = enc.pairs();
+    let out_of_range = (pair >= pairs).then_some(Error::PairOutOfRange { pair, pairs });
+    assert_indexed(&angle, out_of_range, enc, position, "angle");
+}
+
+/// An indexed call (`value`'s column, `angle`'s pair) must fail with `out_of_range` when its
+/// index is past the end, and otherwise as encoding `position` does.
+fn assert_indexed<T: core::fmt::Debug>(
+    got: &Result<T, Error>,
+    out_of_range: Option<Error>,
+    enc: &Encoding,
+    position: f64,
+    what: &str,
+) {
+    assert_outcome(
+        got,
+        out_of_range.or_else(|| position_error(enc, position)),
+        what,
+    );
 }

@@ -15,16 +15,10 @@ use posenc_simd::row_position;
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let Some(Block {
-        enc,
-        start,
-        first_row,
-        rows,
-        len,
-    }) = Block::arbitrary(&mut u)
-    else {
+    let Some(block) = Block::arbitrary(&mut u) else {
         return;
     };
+    let (enc, start, rows, len) = (&block.enc, block.start, block.rows, block.len);
     let op = u.int_in_range(0u8..=5).unwrap_or(0);
     let huge_rows: usize = if u.ratio(1u8, 4u8).unwrap_or(false) {
         u.arbitrary().unwrap_or(usize::MAX)
@@ -42,12 +36,12 @@ fuzz_target!(|data: &[u8]| {
         };
     }
     match op {
-        0 => each_type!(fill_rows(&enc, start, first_row, len)),
-        1 => each_type!(table(&enc, start, huge_rows)),
-        2 => each_type!(encode_positions(&enc, &positions, len)),
-        3 => each_type!(add_to_embeddings(&enc, start, len)),
-        4 => each_type!(add_to_batch(&enc, start, seq_len, len)),
-        _ => each_type!(fill_table(&enc, start, len)),
+        0 => each_type!(fill_rows(enc, start, block.first_row, len)),
+        1 => each_type!(table(enc, start, huge_rows)),
+        2 => each_type!(encode_positions(enc, &positions, len)),
+        3 => each_type!(whole_table(enc, start, len, true)),
+        4 => each_type!(add_to_batch(enc, start, seq_len, len)),
+        _ => each_type!(whole_table(enc, start, len, false)),
     }
 });
 
@@ -91,36 +85,34 @@ fn ends_agree<T: Element>(enc: &Encoding, start: f64, first_row: u64, out: &[T],
     }
 }
 
-fn fill_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, len: usize) {
-    let mut out = vec![T::from_f64(7.0); len];
-    let mut seq = out.clone();
-    let result = posenc_parallel::Rows::covering(enc, start, first_row, out.len())
-        .and_then(|rows| posenc_parallel::fill_rows(&rows, &mut out));
+/// `parallel` on `out` against `simd` on a copy of it, over the rows from `first_row` of the
+/// table at `start` that cover it: the same result and bits, and the documented result.
+fn against_simd<T: Element>(
+    what: &str,
+    (enc, start, first_row): (&Encoding, f64, u64),
+    out: &mut [T],
+    parallel: impl FnOnce(&mut [T]) -> Result<(), Error>,
+    simd: impl FnOnce(&posenc_simd::Rows, &mut [T]) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut seq = out.to_vec();
+    let result = parallel(out);
     let expected = posenc_simd::Rows::covering(enc, start, first_row, seq.len())
-        .and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq));
-    same(
-        "fill_rows",
-        (&result, &out),
-        (&expected, &seq),
-        block_error(enc, start, first_row, len),
-    );
-    if result.is_ok() {
-        ends_agree(enc, start, first_row, &out, "fill_rows");
-    }
+        .and_then(|rows| simd(&rows, &mut seq));
+    let documented = block_error(enc, start, first_row, out.len());
+    same(what, (&result, out), (&expected, &seq), documented);
+    result
 }
 
-fn fill_table<T: Element>(enc: &Encoding, start: f64, len: usize) {
+fn fill_rows<T: Element>(enc: &Encoding, start: f64, first_row: u64, len: usize) {
     let mut out = vec![T::from_f64(7.0); len];
-    let mut seq = out.clone();
-    let result = posenc_parallel::fill_table(enc, start, &mut out);
-    let expected = posenc_simd::Rows::covering(enc, start, 0, seq.len())
-        .and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq));
-    same(
-        "fill_table",
-        (&result, &out),
-        (&expected, &seq),
-        block_error(enc, start, 0, len),
-    );
+    let fill = |out: &mut [T]| {
+        posenc_parallel::Rows::covering(enc, start, first_row, out.len())
+            .and_then(|rows| posenc_parallel::fill_rows(&rows, out))
+    };
+    let block = (enc, start, first_row);
+    if against_simd("fill_rows", block, &mut out, fill, posenc_simd::encode_rows).is_ok() {
+        ends_agree(enc, start, first_row, &out, "fill_rows");
+    }
 }
 
 /// `table`'s documented errors in their order, and whether the call would allocate more than
@@ -216,18 +208,25 @@ fn embeddings<T: Element>(len: usize) -> Vec<T> {
         .collect()
 }
 
-fn add_to_embeddings<T: Element>(enc: &Encoding, start: f64, len: usize) {
-    let mut out: Vec<T> = embeddings(len);
-    let mut seq = out.clone();
-    let result = posenc_parallel::add_to_embeddings(enc, start, &mut out);
-    let expected = posenc_simd::Rows::covering(enc, start, 0, seq.len())
-        .and_then(|rows| posenc_simd::add_rows(&rows, &mut seq));
-    same(
-        "add_to_embeddings",
-        (&result, &out),
-        (&expected, &seq),
-        block_error(enc, start, 0, len),
-    );
+/// A whole table from row 0 on `len` values: `fill_table` on a buffer of 7s, or
+/// `add_to_embeddings` on [`embeddings`]; against the SIMD crate's `encode_rows` or `add_rows`.
+fn whole_table<T: Element>(enc: &Encoding, start: f64, len: usize, add: bool) {
+    type Whole<T> = fn(&Encoding, f64, &mut [T]) -> Result<(), Error>;
+    type Simd<T> = fn(&posenc_simd::Rows, &mut [T]) -> Result<(), Error>;
+    let (what, mut out, parallel, simd): (_, Vec<T>, Whole<T>, Simd<T>) = if add {
+        let simd = posenc_simd::add_rows;
+        (
+            "add_to_embeddings",
+            embeddings(len),
+            posenc_parallel::add_to_embeddings,
+            simd,
+        )
+    } else {
+        let (out, simd) = (vec![T::from_f64(7.0); len], posenc_simd::encode_rows);
+        ("fill_table", out, posenc_parallel::fill_table, simd)
+    };
+    let parallel = |out: &mut [T]| parallel(enc, start, out);
+    let _ = against_simd(what, (enc, start, 0), &mut out, parallel, simd);
 }
 
 fn add_to_batch<T: Element>(enc: &Encoding, start: f64, seq_len: usize, len: usize) {

@@ -178,17 +178,18 @@ impl Config {
             shift,
             scale,
         } = *self;
-        if d_model == 0 {
-            return Some(Error::ZeroDModel);
-        }
-        if !(base.is_finite() && base > 1.0) {
-            return Some(Error::InvalidBase(base));
-        }
-        if !shift.is_finite() {
-            return Some(Error::NonFiniteShift(shift));
-        }
-        if !scale.is_finite() || scale == 0.0 {
-            return Some(Error::InvalidScale(scale));
+        // Each rule broken, with its error; the first broken one is the error.
+        let rules = [
+            (d_model == 0, Error::ZeroDModel),
+            (!(base.is_finite() && base > 1.0), Error::InvalidBase(base)),
+            (!shift.is_finite(), Error::NonFiniteShift(shift)),
+            (
+                !scale.is_finite() || scale == 0.0,
+                Error::InvalidScale(scale),
+            ),
+        ];
+        if let Some((_, error)) = rules.into_iter().find(|&(broken, _)| broken) {
+            return Some(error);
         }
         let half = match layout {
             Layout::Interleaved => d_model as f64 / 2.0,

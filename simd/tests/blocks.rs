@@ -4,49 +4,30 @@
 //! `BETWEEN_BACKENDS_F32` (both are within the `f32` bound of exact). `add_rows` adds the rows.
 //! For the crate root and the portable path, `f32` and `f64`.
 
-use posenc_simd::{Element, Encoding, Error, Layout, row_position};
+mod common;
+
+use posenc_simd::{Element, Encoding, Layout, row_position};
 use posenc_testkit::bounds::{BETWEEN_BACKENDS_F32, add_f32};
 use posenc_testkit::strategy::encoding;
 use proptest::prelude::*;
 
-type RowsFn<T> = fn(&Encoding, f64, u64, &mut [T]) -> Result<(), Error>;
-type RowFn<T> = fn(&Encoding, f64, &mut [T]) -> Result<(), Error>;
-
-/// The three functions of one path, for one element type.
+/// One path's functions, for one element type.
 struct Path<T: 'static> {
-    row: RowFn<T>,
-    rows: RowsFn<T>,
-    add: RowsFn<T>,
+    api: common::Api<T>,
     /// Whether `rows` gives the bits of `row` (all but the crate root's `f32` tables).
     rows_are_rows: bool,
 }
 
 fn root<T: Element>() -> Path<T> {
     Path {
-        row: posenc_simd::encode_row,
-        rows: |e, s, f, o| {
-            posenc_simd::Rows::covering(e, s, f, o.len())
-                .and_then(|rows| posenc_simd::encode_rows(&rows, o))
-        },
-        add: |e, s, f, o| {
-            posenc_simd::Rows::covering(e, s, f, o.len())
-                .and_then(|rows| posenc_simd::add_rows(&rows, o))
-        },
+        api: common::root(),
         rows_are_rows: T::MANTISSA_BITS > 24 || cfg!(feature = "scalar-math"),
     }
 }
 
 fn portable<T: Element>() -> Path<T> {
     Path {
-        row: |e, p, o| posenc_simd::Backend::portable().encode_row(e, p, o),
-        rows: |e, s, f, o| {
-            posenc_simd::Rows::covering(e, s, f, o.len())
-                .and_then(|rows| posenc_simd::Backend::portable().encode_rows(&rows, o))
-        },
-        add: |e, s, f, o| {
-            posenc_simd::Rows::covering(e, s, f, o.len())
-                .and_then(|rows| posenc_simd::Backend::portable().add_rows(&rows, o))
-        },
+        api: common::portable(),
         rows_are_rows: true,
     }
 }
@@ -70,11 +51,11 @@ fn check_blocks<T: Element>(
 ) -> Result<(), TestCaseError> {
     let d = enc.d_model();
     let mut whole = vec![T::default(); rows * d];
-    (path.rows)(enc, start, first, &mut whole).unwrap();
+    (path.api.rows)(enc, start, first, &mut whole).unwrap();
 
     let mut one_by_one = vec![T::default(); rows * d];
     for (k, row) in one_by_one.chunks_exact_mut(d).enumerate() {
-        (path.row)(enc, row_position(start, first + k as u64), row).unwrap();
+        (path.api.row)(enc, row_position(start, first + k as u64), row).unwrap();
     }
     close_or_equal(
         path.rows_are_rows,
@@ -90,7 +71,7 @@ fn check_blocks<T: Element>(
     bounds.push(rows);
     bounds.sort_unstable();
     for end in bounds {
-        (path.rows)(enc, start, first + at as u64, &mut pieces[at * d..end * d]).unwrap();
+        (path.api.rows)(enc, start, first + at as u64, &mut pieces[at * d..end * d]).unwrap();
         at = end;
     }
     prop_assert!(
@@ -100,7 +81,7 @@ fn check_blocks<T: Element>(
 
     // Added to zeros, the rows themselves.
     let mut added = vec![T::default(); rows * d];
-    (path.add)(enc, start, first, &mut added).unwrap();
+    (path.api.add)(enc, start, first, &mut added).unwrap();
     close_or_equal(path.rows_are_rows, &added, &whole, "add_rows to zeros", enc)?;
     Ok(())
 }
@@ -136,23 +117,21 @@ fn check_add(
     first: u64,
     rows: usize,
 ) -> Result<(), TestCaseError> {
-    let d = enc.d_model();
-    let x: Vec<f64> = (0..rows * d)
-        .map(|j| (j as f64 * 0.37).sin() * 3.0)
-        .collect();
-    let mut pe = vec![0.0f64; rows * d];
-    (path64.rows)(enc, start, first, &mut pe).unwrap();
+    let len = rows * enc.d_model();
+    let x: Vec<f64> = (0..len).map(|j| (j as f64 * 0.37).sin() * 3.0).collect();
+    let mut pe = vec![0.0f64; len];
+    (path64.api.rows)(enc, start, first, &mut pe).unwrap();
 
     let mut sum64 = x.clone();
-    (path64.add)(enc, start, first, &mut sum64).unwrap();
-    for j in 0..rows * d {
+    (path64.api.add)(enc, start, first, &mut sum64).unwrap();
+    for j in 0..len {
         prop_assert_eq!(sum64[j], x[j] + pe[j], "f64 add at {}", j);
     }
 
     let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
     let mut sum32 = x32.clone();
-    (path32.add)(enc, start, first, &mut sum32).unwrap();
-    for j in 0..rows * d {
+    (path32.api.add)(enc, start, first, &mut sum32).unwrap();
+    for j in 0..len {
         let exact = f64::from(x32[j]) + pe[j];
         let error = (f64::from(sum32[j]) - exact).abs();
         prop_assert!(

@@ -1,59 +1,11 @@
 //! Every error path of the four functions, on the crate root and the portable path: the error
 //! value, and the output left untouched.
 
+mod common;
+
 use posenc_simd::{Encoding, Error};
 
 const SENTINEL: f32 = 7.0;
-
-type RowFn = fn(&Encoding, f64, &mut [f32]) -> Result<(), Error>;
-type RowsFn = fn(&Encoding, f64, u64, &mut [f32]) -> Result<(), Error>;
-type PositionsFn = fn(&Encoding, &[f64], &mut [f32]) -> Result<(), Error>;
-
-struct Api {
-    row: RowFn,
-    rows: RowsFn,
-    add: RowsFn,
-    positions: PositionsFn,
-}
-
-const PATHS: [(&str, Api); 2] = [
-    (
-        "root",
-        Api {
-            row: posenc_simd::encode_row,
-            rows: |e, s, f, o| {
-                posenc_simd::Rows::covering(e, s, f, o.len())
-                    .and_then(|rows| posenc_simd::encode_rows(&rows, o))
-            },
-            add: |e, s, f, o| {
-                posenc_simd::Rows::covering(e, s, f, o.len())
-                    .and_then(|rows| posenc_simd::add_rows(&rows, o))
-            },
-            positions: |e, p, o| {
-                posenc_simd::Positions::new(e, p)
-                    .and_then(|list| posenc_simd::encode_positions(&list, o))
-            },
-        },
-    ),
-    (
-        "portable",
-        Api {
-            row: |e, p, o| posenc_simd::Backend::portable().encode_row(e, p, o),
-            rows: |e, s, f, o| {
-                posenc_simd::Rows::covering(e, s, f, o.len())
-                    .and_then(|rows| posenc_simd::Backend::portable().encode_rows(&rows, o))
-            },
-            add: |e, s, f, o| {
-                posenc_simd::Rows::covering(e, s, f, o.len())
-                    .and_then(|rows| posenc_simd::Backend::portable().add_rows(&rows, o))
-            },
-            positions: |e, p, o| {
-                posenc_simd::Positions::new(e, p)
-                    .and_then(|list| posenc_simd::Backend::portable().encode_positions(&list, o))
-            },
-        },
-    ),
-];
 
 /// Runs `f` on a buffer of `len` sentinels, expects `error` and an untouched buffer.
 fn expect(name: &str, len: usize, error: Error, f: impl FnOnce(&mut [f32]) -> Result<(), Error>) {
@@ -65,16 +17,25 @@ fn expect(name: &str, len: usize, error: Error, f: impl FnOnce(&mut [f32]) -> Re
     );
 }
 
+/// A `d`-column encoding whose scale, 10^300, overflows the angle of every position past 10^8.
+fn overflowing(d: usize) -> Encoding {
+    Encoding::builder(d).scale(1e300).build().unwrap()
+}
+
 #[test]
 fn encode_row_errors() {
-    let enc = Encoding::new(8).unwrap();
-    let wide = Encoding::builder(8).scale(1e300).build().unwrap();
-    for (path, api) in &PATHS {
-        let len_error = Error::BufferLength {
-            expected: 8,
-            actual: 7,
-        };
-        expect(path, 7, len_error, |o| (api.row)(&enc, 1.0, o));
+    let (enc, wide) = (Encoding::new(8).unwrap(), overflowing(8));
+    for (path, api) in &common::paths::<f32>() {
+        let short = |o: &mut [f32]| (api.row)(&enc, 1.0, o);
+        expect(
+            path,
+            7,
+            Error::BufferLength {
+                expected: 8,
+                actual: 7,
+            },
+            short,
+        );
         let nan = |o: &mut [f32]| (api.row)(&enc, f64::NAN, o);
         let mut buffer = [SENTINEL; 8];
         assert!(matches!(nan(&mut buffer), Err(Error::NonFinitePosition(p)) if p.is_nan()));
@@ -91,9 +52,8 @@ fn encode_row_errors() {
 
 #[test]
 fn encode_rows_and_add_rows_errors() {
-    let enc = Encoding::new(8).unwrap();
-    let wide = Encoding::builder(8).scale(1e300).build().unwrap();
-    for (path, api) in &PATHS {
+    let (enc, wide) = (Encoding::new(8).unwrap(), overflowing(8));
+    for (path, api) in &common::paths::<f32>() {
         for f in [api.rows, api.add] {
             let not_whole = Error::NotWholeRows {
                 len: 12,
@@ -125,7 +85,7 @@ fn encode_rows_and_add_rows_errors() {
 #[test]
 fn block_whose_last_row_overflows() {
     let enc = Encoding::builder(2).scale(f64::MAX).build().unwrap();
-    for (path, api) in &PATHS {
+    for (path, api) in &common::paths::<f32>() {
         for f in [api.rows, api.add] {
             // c·0 and c·1 are finite; c·2, the third row's, is not.
             let overflow = Error::AngleOverflow {
@@ -139,9 +99,8 @@ fn block_whose_last_row_overflows() {
 
 #[test]
 fn encode_positions_errors() {
-    let enc = Encoding::new(4).unwrap();
-    let wide = Encoding::builder(4).scale(1e300).build().unwrap();
-    for (path, api) in &PATHS {
+    let (enc, wide) = (Encoding::new(4).unwrap(), overflowing(4));
+    for (path, api) in &common::paths::<f32>() {
         let len_error = Error::BufferLength {
             expected: 8,
             actual: 9,

@@ -5,7 +5,7 @@
 //! so that a clone alone passes its tests; `tests/golden_copies.rs` checks them against
 //! the SPEC's own golden folder (`shared/golden` beside the checkout) wherever it exists.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use posenc_core::{Encoding, Layout};
 
@@ -52,6 +52,31 @@ pub fn path() -> PathBuf {
     folder().join("vectors.csv")
 }
 
+/// The text of the golden file at `path`, whose first line must be `header`.
+///
+/// # Panics
+/// When the file cannot be read or its header differs.
+pub(crate) fn read(path: &Path, header: &str) -> String {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read the golden file {}: {e}", path.display()));
+    assert_eq!(
+        text.lines().next(),
+        Some(header),
+        "the header of {} changed",
+        path.display()
+    );
+    text
+}
+
+/// A number of the golden file's `line`.
+///
+/// # Panics
+/// When `s` is not a number.
+pub(crate) fn number(s: &str, line: &str) -> f64 {
+    s.parse()
+        .unwrap_or_else(|e| panic!("bad number {s:?} in {line}: {e}"))
+}
+
 /// Every row of the golden file, in the file's order.
 ///
 /// # Panics
@@ -59,24 +84,18 @@ pub fn path() -> PathBuf {
 /// read its file must fail, never pass on no rows.
 #[must_use]
 pub fn rows() -> Vec<GoldenRow> {
-    let path = path();
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read the golden file {}: {e}", path.display()));
-    let mut lines = text.lines();
-    let header = lines.next().expect("golden file is empty");
-    assert_eq!(
-        header, "case,layout,d_model,base,shift,scale,position,column,exact",
-        "golden file header changed"
+    let text = read(
+        &path(),
+        "case,layout,d_model,base,shift,scale,position,column,exact",
     );
+    let mut lines = text.lines();
+    lines.next();
     let mut rows: Vec<GoldenRow> = Vec::new();
     let mut values = 0usize;
     for line in lines.filter(|line| !line.trim().is_empty()) {
         let f: Vec<&str> = line.split(',').collect();
         assert_eq!(f.len(), 9, "malformed golden row: {line}");
-        let num = |s: &str| -> f64 {
-            s.parse()
-                .unwrap_or_else(|e| panic!("bad number {s:?} in {line}: {e}"))
-        };
+        let num = |s: &str| number(s, line);
         let (position, column, exact) = (num(f[6]), f[7].parse::<usize>(), num(f[8]));
         let column = column.unwrap_or_else(|e| panic!("bad column in {line}: {e}"));
         let same_row = rows.last().is_some_and(|row: &GoldenRow| {

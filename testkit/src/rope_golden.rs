@@ -62,19 +62,14 @@ pub fn path() -> PathBuf {
 /// test that cannot read its file must fail, never pass on no rows.
 #[must_use]
 pub fn cases() -> Vec<RopeCase> {
-    let path = path();
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read the golden file {}: {e}", path.display()));
+    let text = crate::golden::read(&path(), HEADER);
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some(HEADER), "rope golden header changed");
+    lines.next();
     let mut cases: Vec<RopeCase> = Vec::new();
     for line in lines.filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split(',').collect();
         assert_eq!(f.len(), 23, "malformed rope golden row: {line}");
-        let num = |s: &str| -> f64 {
-            s.parse()
-                .unwrap_or_else(|e| panic!("bad number {s:?} in {line}: {e}"))
-        };
+        let num = |s: &str| crate::golden::number(s, line);
         let row = RopeRow {
             position: num(f[17]),
             pair: f[18].parse().expect("pair"),

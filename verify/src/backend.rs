@@ -84,43 +84,39 @@ impl<P: SimdPath> Backend for P {
     }
 }
 
-/// `posenc-simd`'s crate root, `Backend::detect()`: the vector path (the portable one under
-/// `scalar-math`).
-#[derive(Debug)]
-pub struct Simd;
+/// A unit type that is a [`SimdPath`]: its doc, name and the path it runs.
+macro_rules! simd_path {
+    ($(#[$doc:meta])* $path:ident = $name:literal, $backend:expr) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $path;
 
-impl SimdPath for Simd {
-    const NAME: &'static str = "simd";
+        impl SimdPath for $path {
+            const NAME: &'static str = $name;
 
-    fn backend() -> posenc_simd::Backend {
-        posenc_simd::Backend::detect()
-    }
+            fn backend() -> posenc_simd::Backend {
+                $backend
+            }
+        }
+    };
 }
 
-/// `posenc-simd`'s portable path, `posenc_simd::Backend::portable()`, whatever the features.
-#[derive(Debug)]
-pub struct Portable;
-
-impl SimdPath for Portable {
-    const NAME: &'static str = "portable";
-
-    fn backend() -> posenc_simd::Backend {
-        posenc_simd::Backend::portable()
-    }
+simd_path! {
+    /// `posenc-simd`'s crate root, `Backend::detect()`: the vector path (the portable one under
+    /// `scalar-math`).
+    Simd = "simd", posenc_simd::Backend::detect()
 }
 
-/// `posenc-simd`'s vector path on `wide`'s lanes, `posenc_simd::Backend::vector()`, even where
-/// the crate root runs AVX2+FMA registers: the lanes aarch64, wasm32 and baseline x86-64 builds
-/// run. Under `scalar-math`, which has no vector path, the portable one.
-#[derive(Debug)]
-pub struct Wide;
+simd_path! {
+    /// `posenc-simd`'s portable path, `posenc_simd::Backend::portable()`, whatever the features.
+    Portable = "portable", posenc_simd::Backend::portable()
+}
 
-impl SimdPath for Wide {
-    const NAME: &'static str = "wide";
-
-    fn backend() -> posenc_simd::Backend {
-        posenc_simd::Backend::vector().unwrap_or(posenc_simd::Backend::portable())
-    }
+simd_path! {
+    /// `posenc-simd`'s vector path on `wide`'s lanes, `posenc_simd::Backend::vector()`, even
+    /// where the crate root runs AVX2+FMA registers: the lanes aarch64, wasm32 and baseline
+    /// x86-64 builds run. Under `scalar-math`, which has no vector path, the portable one.
+    Wide = "wide", posenc_simd::Backend::vector().unwrap_or(posenc_simd::Backend::portable())
 }
 
 /// `posenc-parallel` on the global rayon pool: `fill_rows`, and `encode_positions` of one

@@ -103,16 +103,12 @@ fn fill<T: Element>(
     let d = enc.d_model();
     let len = (values / d) * d + extra;
     let blank = vec![T::from_f64(3.0); len];
-    let mut seq = blank.clone();
-    let result = posenc_simd::Rows::covering(enc, start, first_row, seq.len())
-        .and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq));
+    let (result, seq) = sequential(enc, start, first_row, &blank, posenc_simd::encode_rows);
     in_every_pool("fill_rows", &blank, (&result, &seq), |out| {
         posenc_parallel::Rows::covering(enc, start, first_row, out.len())
             .and_then(|rows| posenc_parallel::fill_rows(&rows, out))
     })?;
-    let mut seq = blank.clone();
-    let result = posenc_simd::Rows::covering(enc, start, 0, seq.len())
-        .and_then(|rows| posenc_simd::encode_rows(&rows, &mut seq));
+    let (result, seq) = sequential(enc, start, 0, &blank, posenc_simd::encode_rows);
     in_every_pool("fill_table", &blank, (&result, &seq), |out| {
         posenc_parallel::fill_table(enc, start, out)
     })?;
@@ -121,6 +117,21 @@ fn fill<T: Element>(
         allocated_in_every_pool("table", &seq, || posenc_parallel::table(enc, start, rows))?;
     }
     Ok(())
+}
+
+/// What every pool must give: the sequential SIMD crate's `simd` (`encode_rows` or `add_rows`)
+/// on a copy of `input`, over the rows from `first_row` of the table at `start` that cover it.
+fn sequential<T: Element>(
+    enc: &Encoding,
+    start: f64,
+    first_row: u64,
+    input: &[T],
+    simd: impl FnOnce(&posenc_simd::Rows<'_>, &mut [T]) -> Result<(), Error>,
+) -> (Result<(), Error>, Vec<T>) {
+    let mut seq = input.to_vec();
+    let result = posenc_simd::Rows::covering(enc, start, first_row, seq.len())
+        .and_then(|rows| simd(&rows, &mut seq));
+    (result, seq)
 }
 
 fn positions<T: Element>(
@@ -155,9 +166,7 @@ fn add<T: Element>(
         .map(|i| T::from_f64(((i * 7919) % 1000) as f64 / 250.0 - 2.0))
         .collect();
     // x + pe[start ..] over the whole buffer as one sequence.
-    let mut seq = x.clone();
-    let result = posenc_simd::Rows::covering(enc, start, 0, seq.len())
-        .and_then(|rows| posenc_simd::add_rows(&rows, &mut seq));
+    let (result, seq) = sequential(enc, start, 0, &x, posenc_simd::add_rows);
     in_every_pool("add_to_embeddings", &x, (&result, &seq), |out| {
         posenc_parallel::add_to_embeddings(enc, start, out)
     })?;

@@ -48,20 +48,7 @@ fn check_cache<T: Element>(case: &RopeCase, row: &RopeRow, worst: &mut Worst) {
         (out[row.pair], a * row.cos, "a·cos"),
         (out[n + row.pair], a * row.sin, "a·sin"),
     ] {
-        let error = (got.to_f64() - exact).abs();
-        assert!(
-            error <= allowed,
-            "{} p={} pair {}: {} {} = {:?}, exact {exact:e}: |err| {error:e} > {allowed:e}",
-            case.name,
-            row.position,
-            row.pair,
-            T::NAME,
-            what,
-            got
-        );
-        worst.record(error, bound, || {
-            format!("{} p={} pair {}", case.name, row.position, row.pair)
-        });
+        check_value(case, row, what, (got, exact), (bound, allowed), worst);
     }
 }
 
@@ -83,19 +70,32 @@ fn check_pair<T: Element>(case: &RopeCase, row: &RopeRow, worst: &mut Worst) {
             bounds::rope_pair_f32(exact, a, u, v)
         };
         let allowed = bound - bounds::rope_golden_pair(a, u, v);
-        let error = (got.to_f64() - exact).abs();
-        assert!(
-            error <= allowed,
-            "{} p={} pair {}: {} {what} = {got:?}, exact {exact:e}: |err| {error:e} > {allowed:e}",
-            case.name,
-            row.position,
-            row.pair,
-            T::NAME
-        );
-        worst.record(error, bound, || {
-            format!("{} p={} pair {}", case.name, row.position, row.pair)
-        });
+        check_value(case, row, what, (got, exact), (bound, allowed), worst);
     }
+}
+
+/// `got` within `allowed` (the SPEC's `bound` less the golden value's own error) of `exact`;
+/// records the error's fraction of `bound` in `worst`.
+fn check_value<T: Element>(
+    case: &RopeCase,
+    row: &RopeRow,
+    what: &str,
+    (got, exact): (T, f64),
+    (bound, allowed): (f64, f64),
+    worst: &mut Worst,
+) {
+    let error = (got.to_f64() - exact).abs();
+    assert!(
+        error <= allowed,
+        "{} p={} pair {}: {} {what} = {got:?}, exact {exact:e}: |err| {error:e} > {allowed:e}",
+        case.name,
+        row.position,
+        row.pair,
+        T::NAME
+    );
+    worst.record(error, bound, || {
+        format!("{} p={} pair {}", case.name, row.position, row.pair)
+    });
 }
 
 #[test]
@@ -233,45 +233,17 @@ fn presets_match_their_golden_cases() {
             );
         }
     }
+    // Each preset's (head_dim, rotary_dim, theta, pairing), as the model's configuration says.
+    use posenc_core::Pairing::{Half, Interleaved};
     for (preset, head, rotary, theta, pairing) in [
-        (RopePreset::Gemma, 256, 256, 1e4, posenc_core::Pairing::Half),
-        (
-            RopePreset::GptNeoX20B,
-            96,
-            24,
-            1e4,
-            posenc_core::Pairing::Half,
-        ),
-        (RopePreset::Phi2, 80, 32, 1e4, posenc_core::Pairing::Half),
-        (
-            RopePreset::GptJ6B,
-            256,
-            64,
-            1e4,
-            posenc_core::Pairing::Interleaved,
-        ),
-        (
-            RopePreset::Mistral7BV01,
-            128,
-            128,
-            1e4,
-            posenc_core::Pairing::Half,
-        ),
-        (
-            RopePreset::Mistral7B,
-            128,
-            128,
-            1e6,
-            posenc_core::Pairing::Half,
-        ),
-        (
-            RopePreset::Qwen25,
-            128,
-            128,
-            1e6,
-            posenc_core::Pairing::Half,
-        ),
-        (RopePreset::Llama32, 64, 64, 5e5, posenc_core::Pairing::Half),
+        (RopePreset::Gemma, 256, 256, 1e4, Half),
+        (RopePreset::GptNeoX20B, 96, 24, 1e4, Half),
+        (RopePreset::Phi2, 80, 32, 1e4, Half),
+        (RopePreset::GptJ6B, 256, 64, 1e4, Interleaved),
+        (RopePreset::Mistral7BV01, 128, 128, 1e4, Half),
+        (RopePreset::Mistral7B, 128, 128, 1e6, Half),
+        (RopePreset::Qwen25, 128, 128, 1e6, Half),
+        (RopePreset::Llama32, 64, 64, 5e5, Half),
     ] {
         let rope = preset.rope().expect("preset");
         assert_eq!(

@@ -253,6 +253,15 @@ fn pairing_is_a_permutation<T: Element>(rope: &Rope<'_>, x: &[f64], heads: usize
     }
 }
 
+/// The bits of the tail `r..h` of every head of `x` (heads of `h` values), by `to_bits`.
+fn tail_of_heads<T: Copy, B>(x: &[T], (h, r): (usize, usize), to_bits: fn(T) -> B) -> Vec<B> {
+    x.iter()
+        .enumerate()
+        .filter(|(j, _)| j % h >= r)
+        .map(|(_, &v)| to_bits(v))
+        .collect()
+}
+
 /// Relation 10: the tail `r..h` of every head keeps its bits, whatever they are (NaN included),
 /// through apply, apply_heads and their inverses.
 fn tail_is_untouched(rope: &Rope<'_>, tail_bits: &[u32], p: f64) {
@@ -270,13 +279,7 @@ fn tail_is_untouched(rope: &Rope<'_>, tail_bits: &[u32], p: f64) {
             .collect()
     };
     let before = make();
-    let bits = |x: &[f32]| -> Vec<u32> {
-        x.iter()
-            .enumerate()
-            .filter(|(j, _)| j % h >= r)
-            .map(|(_, v)| v.to_bits())
-            .collect()
-    };
+    let bits = |x: &[f32]| tail_of_heads(x, (h, r), f32::to_bits);
     let mut x = make();
     rope.apply_heads(p, &mut x).expect("heads");
     assert_eq!(bits(&x), bits(&before), "{rope:?} apply_heads");
@@ -298,13 +301,7 @@ fn tail_is_untouched(rope: &Rope<'_>, tail_bits: &[u32], p: f64) {
             }
         })
         .collect();
-    let wide_bits = |x: &[f64]| -> Vec<u64> {
-        x.iter()
-            .enumerate()
-            .filter(|(j, _)| j % h >= r)
-            .map(|(_, v)| v.to_bits())
-            .collect()
-    };
+    let wide_bits = |x: &[f64]| tail_of_heads(x, (h, r), f64::to_bits);
     let mut wide = wide_before.clone();
     rope.apply_heads(p, &mut wide).expect("f64 heads");
     rope.apply_heads_inverse(p, &mut wide)

@@ -3,7 +3,7 @@
 use plotters::prelude::*;
 use rayon::prelude::*;
 
-use super::{FONT, axes, drawing_error, save_png, tick_label};
+use super::{FONT, axes, draw_legend, draw_line, drawing_error, save_png, tick_label};
 use crate::args::DecayArgs;
 use crate::config::describe_short;
 use crate::errors::CliError;
@@ -65,39 +65,18 @@ pub(crate) fn run(args: &DecayArgs) -> Result<(), CliError> {
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(drawing_error)?;
-            let curve = RGBColor(33, 102, 172);
-            chart
-                .draw_series(LineSeries::new(
-                    dots.iter().enumerate().skip(1).map(|(k, &v)| (k as f64, v)),
-                    curve,
-                ))
-                .map_err(drawing_error)?
-                .label(format!(
-                    "PE({origin})·PE({moved}); at k = 0 it is {}",
-                    tick_label(&dots[0])
-                ))
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 20, y)], curve.stroke_width(3))
-                });
-            let mean_colour = RGBColor(178, 24, 43);
+            let curve = dots.iter().enumerate().skip(1).map(|(k, &v)| (k as f64, v));
+            let label = format!(
+                "PE({origin})·PE({moved}); at k = 0 it is {}",
+                tick_label(&dots[0])
+            );
+            draw_line(&mut chart, curve, (RGBColor(33, 102, 172), 1), label)?;
             let steps = means
                 .iter()
                 .flat_map(|&(from, to, mean)| [(from, mean), (to, mean)]);
-            chart
-                .draw_series(LineSeries::new(steps, mean_colour.stroke_width(3)))
-                .map_err(drawing_error)?
-                .label("mean over each decade of k (10^j ≤ k < 10^(j+1))")
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 20, y)], mean_colour.stroke_width(3))
-                });
-            chart
-                .configure_series_labels()
-                .label_font((FONT, sizes.tick))
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
-                .map_err(drawing_error)
+            let label = "mean over each decade of k (10^j ≤ k < 10^(j+1))";
+            draw_line(&mut chart, steps, (RGBColor(178, 24, 43), 3), label)?;
+            draw_legend(&mut chart, sizes, SeriesLabelPosition::UpperRight)
         },
     )
 }

@@ -93,6 +93,48 @@ where
         .axis_desc_style((FONT, sizes.label))
 }
 
+/// Draws `points` as a line of `colour`, `width` pixels wide, named `label` in the legend (by a
+/// short line of the colour, 3 pixels wide).
+fn draw_line<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    points: impl IntoIterator<Item = (f64, f64)>,
+    (colour, width): (RGBColor, u32),
+    label: impl Into<String>,
+) -> Result<(), CliError>
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    chart
+        .draw_series(LineSeries::new(points, colour.stroke_width(width)))
+        .map_err(drawing_error)?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(3)));
+    Ok(())
+}
+
+/// Draws the legend of every [`draw_line`] at `position`: the tick font, on a white box.
+fn draw_legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    sizes: Sizes,
+    position: SeriesLabelPosition,
+) -> Result<(), CliError>
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .label_font((FONT, sizes.tick))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .position(position)
+        .draw()
+        .map_err(drawing_error)
+}
+
 /// A drawing failure, which no input causes (sizes and counts are checked before drawing).
 fn drawing_error(e: impl std::error::Error + Send + Sync + 'static) -> CliError {
     CliError::failed("cannot draw the plot", e)

@@ -4,7 +4,7 @@
 
 use plotters::prelude::*;
 
-use super::{FONT, drawing_error, save_png, tick_label};
+use super::{FONT, draw_legend, draw_line, drawing_error, save_png, tick_label};
 use crate::errors::CliError;
 use crate::rope::describe;
 use crate::rope_args::PlotRopeArgs;
@@ -66,49 +66,22 @@ pub(crate) fn run(args: &PlotRopeArgs) -> Result<(), CliError> {
                 .light_line_style(RGBColor(235, 235, 235))
                 .draw()
                 .map_err(drawing_error)?;
-            let plain_colour = RGBColor(120, 120, 120);
-            chart
-                .draw_series(LineSeries::new(
-                    unscaled.iter().enumerate().map(|(i, &l)| (i as f64, l)),
-                    plain_colour.stroke_width(2),
-                ))
-                .map_err(drawing_error)?
-                .label("unscaled: θ^(2i/r)·2π")
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 20, y)], plain_colour.stroke_width(3))
-                });
-            let colour = RGBColor(178, 24, 43);
-            chart
-                .draw_series(LineSeries::new(
-                    scaled.iter().enumerate().map(|(i, &l)| (i as f64, l)),
-                    colour.stroke_width(3),
-                ))
-                .map_err(drawing_error)?
-                .label(format!("{} scaling", rope.scaling().name()))
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(3))
-                });
+            let unscaled_points = unscaled.iter().enumerate().map(|(i, &l)| (i as f64, l));
+            let plain = (RGBColor(120, 120, 120), 2);
+            draw_line(&mut chart, unscaled_points, plain, "unscaled: θ^(2i/r)·2π")?;
+            let scaled_points = scaled.iter().enumerate().map(|(i, &l)| (i as f64, l));
+            let label = format!("{} scaling", rope.scaling().name());
+            draw_line(&mut chart, scaled_points, (RGBColor(178, 24, 43), 3), label)?;
             if let Some(l0) = trained {
-                let line = RGBColor(33, 102, 172);
-                chart
-                    .draw_series(LineSeries::new(
-                        [(0.0, l0), (last, l0)],
-                        line.stroke_width(2),
-                    ))
-                    .map_err(drawing_error)?
-                    .label(format!("trained context L0 = {}", tick_label(&l0)))
-                    .legend(move |(x, y)| {
-                        PathElement::new([(x, y), (x + 20, y)], line.stroke_width(3))
-                    });
+                let label = format!("trained context L0 = {}", tick_label(&l0));
+                draw_line(
+                    &mut chart,
+                    [(0.0, l0), (last, l0)],
+                    (RGBColor(33, 102, 172), 2),
+                    label,
+                )?;
             }
-            chart
-                .configure_series_labels()
-                .label_font((FONT, sizes.tick))
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .position(SeriesLabelPosition::UpperLeft)
-                .draw()
-                .map_err(drawing_error)
+            draw_legend(&mut chart, sizes, SeriesLabelPosition::UpperLeft)
         },
     )
 }

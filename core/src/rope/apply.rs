@@ -85,12 +85,7 @@ impl Rope<'_> {
     /// [`Error::BufferLength`] when `out.len() != rotary_dim`, [`Error::NonFinitePosition`],
     /// [`Error::RopeAngleOverflow`]. On error `out` is untouched.
     pub fn cache_row<T: Element>(&self, position: f64, out: &mut [T]) -> Result<(), Error> {
-        if out.len() != self.rotary_dim {
-            return Err(Error::BufferLength {
-                expected: self.rotary_dim,
-                actual: out.len(),
-            });
-        }
+        crate::rows::check_buffer(self.rotary_dim, out.len())?;
         let scaled = self.position(position)?;
         let a = self.attention;
         let Some((cos_half, sin_half)) = out.split_at_mut_checked(self.pairs()) else {
@@ -181,14 +176,7 @@ impl Rope<'_> {
     /// # Errors
     /// [`Error::BufferLength`] otherwise.
     pub fn check_head(&self, len: usize) -> Result<(), Error> {
-        if len == self.head_dim() {
-            Ok(())
-        } else {
-            Err(Error::BufferLength {
-                expected: self.head_dim(),
-                actual: len,
-            })
-        }
+        crate::rows::check_buffer(self.head_dim(), len)
     }
 
     /// Checks that a buffer is a whole number of heads of `head_dim` values.

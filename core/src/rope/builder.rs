@@ -42,35 +42,19 @@ impl<'a> RopeBuilder<'a> {
         }
     }
 
-    /// The number of leading dimensions that rotate, r (default `head_dim`): even, at least 2,
-    /// at most `head_dim`. Hugging Face's `partial_rotary_factor` x gives `r = head_dim·x`.
-    pub const fn rotary_dim(mut self, rotary_dim: usize) -> Self {
-        self.rotary_dim = Some(rotary_dim);
-        self
-    }
-
-    /// The base θ of the frequencies (`rope_theta`, default 10 000): finite and above 1.
-    pub const fn theta(mut self, theta: f64) -> Self {
-        self.theta = theta;
-        self
-    }
-
-    /// Which dimensions rotate together (default [`Pairing::Half`], Hugging Face's).
-    pub const fn pairing(mut self, pairing: Pairing) -> Self {
-        self.pairing = pairing;
-        self
-    }
-
-    /// The frequency scaling (default [`Scaling::None`]).
-    pub const fn scaling(mut self, scaling: Scaling<'a>) -> Self {
-        self.scaling = scaling;
-        self
-    }
-
-    /// An explicit attention factor a (finite, > 0), replacing the scaling's.
-    pub const fn attention_factor(mut self, attention_factor: f64) -> Self {
-        self.attention_factor = Some(attention_factor);
-        self
+    setters! {
+        /// The number of leading dimensions that rotate, r (default `head_dim`): even, at least
+        /// 2, at most `head_dim`. Hugging Face's `partial_rotary_factor` x gives
+        /// `r = head_dim·x`.
+        rotary_dim: usize => Some;
+        /// The base θ of the frequencies (`rope_theta`, default 10 000): finite and above 1.
+        theta: f64;
+        /// Which dimensions rotate together (default [`Pairing::Half`], Hugging Face's).
+        pairing: Pairing;
+        /// The frequency scaling (default [`Scaling::None`]).
+        scaling: Scaling<'a>;
+        /// An explicit attention factor a (finite, > 0), replacing the scaling's.
+        attention_factor: f64 => Some;
     }
 
     /// Validates the configuration.

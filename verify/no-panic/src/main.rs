@@ -61,24 +61,23 @@ fn check_position(enc: &Encoding, position: f64) -> Result<(), Error> {
     enc.check_position(position)
 }
 
-#[no_panic]
-fn encode_f32(enc: &Encoding, position: f64, out: &mut [f32]) -> Result<(), Error> {
-    enc.encode(position, out)
+/// `#[no_panic]` wrappers of methods that take a position (or offset) and a row or head
+/// vector: `name => method(element)` is `fn name(receiver, at, x: &mut [element])` calling
+/// `receiver.method(at, x)`; each is named in the link error if it can panic.
+macro_rules! vector_wrappers {
+    ($vis:vis $recv:ident: $ty:ty; $($name:ident => $method:ident($elem:ty);)+) => {$(
+        #[no_panic]
+        $vis fn $name($recv: &$ty, at: f64, x: &mut [$elem]) -> Result<(), Error> {
+            $recv.$method(at, x)
+        }
+    )+};
 }
 
-#[no_panic]
-fn encode_f64(enc: &Encoding, position: f64, out: &mut [f64]) -> Result<(), Error> {
-    enc.encode(position, out)
-}
-
-#[no_panic]
-fn rotate_f32(enc: &Encoding, offset: f64, row: &mut [f32]) -> Result<(), Error> {
-    enc.rotate(offset, row)
-}
-
-#[no_panic]
-fn rotate_f64(enc: &Encoding, offset: f64, row: &mut [f64]) -> Result<(), Error> {
-    enc.rotate(offset, row)
+vector_wrappers! { enc: Encoding;
+    encode_f32 => encode(f32);
+    encode_f64 => encode(f64);
+    rotate_f32 => rotate(f32);
+    rotate_f64 => rotate(f64);
 }
 
 #[no_panic]
@@ -107,24 +106,11 @@ mod rope {
         preset.rope()
     }
 
-    #[no_panic]
-    pub fn apply_f32(rope: &Rope<'_>, position: f64, x: &mut [f32]) -> Result<(), Error> {
-        rope.apply(position, x)
-    }
-
-    #[no_panic]
-    pub fn apply_heads_f64(rope: &Rope<'_>, position: f64, x: &mut [f64]) -> Result<(), Error> {
-        rope.apply_heads(position, x)
-    }
-
-    #[no_panic]
-    pub fn apply_inverse_f32(rope: &Rope<'_>, position: f64, x: &mut [f32]) -> Result<(), Error> {
-        rope.apply_inverse(position, x)
-    }
-
-    #[no_panic]
-    pub fn cache_row_f32(rope: &Rope<'_>, position: f64, out: &mut [f32]) -> Result<(), Error> {
-        rope.cache_row(position, out)
+    vector_wrappers! { pub rope: Rope<'_>;
+        apply_f32 => apply(f32);
+        apply_heads_f64 => apply_heads(f64);
+        apply_inverse_f32 => apply_inverse(f32);
+        cache_row_f32 => cache_row(f32);
     }
 
     #[no_panic]
