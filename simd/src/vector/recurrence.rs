@@ -33,7 +33,7 @@ use super::frequency::{Exponent, Frequencies};
 use super::lanes::Lanes;
 use super::sincos::{MAX_ANGLE, sin_cos};
 use super::stream::{self, LINE};
-use crate::tuning::{ANCHOR_ROWS as PERIOD, STREAM_BYTES};
+use crate::tuning::{ANCHOR_ROWS as PERIOD, stream_bytes};
 
 /// The recurrence needs row `anchor + j` to be at the anchor's position plus `j`. With the start
 /// and the row index both below this (2^52), `start + k` is rounded by at most half an ulp of
@@ -56,8 +56,12 @@ const OMEGA: usize = CHUNK / 4;
 const VECTORS: usize = CHUNK / 2;
 /// Vectors walked down the rows at once: 16 values, one 64-byte line.
 const STRIP: usize = 4;
-/// Values ahead of a strip's line in a row that ordinary stores prefetch (the next line).
-const PREFETCH: usize = 16;
+/// Values ahead of a strip's line in a row that ordinary stores prefetch: eight lines, which the
+/// strip reaches eight walks (64 rows' worth of its stores) later, time enough for a line to
+/// come from the L3 or memory. The next line (16 values), as first written, was reached too
+/// soon: tables of 16 MiB took 0.9–1.8 ms on one thread of this project's machine against
+/// 0.4–0.6 ms with eight, which are as fast below that (best of 15 runs or more).
+const PREFETCH: usize = 128;
 /// Rows a strip walks before the next strip is walked, with ordinary and non-temporal stores.
 /// Ordinary stores need their lines in L1, where rows 4 KiB apart fall in one set of 12 ways:
 /// 8 rows (and the line prefetched ahead of each) fit; 16 measured up to twice as slow for
@@ -77,7 +81,7 @@ pub(crate) fn table_f32<L: Lanes>(
     let enc = rows.encoding();
     let (d, start, len) = (enc.d_model(), rows.start(), rows.len());
     let freq = Frequencies::<L>::new(exponent);
-    let streaming = len.saturating_mul(d).saturating_mul(4) >= STREAM_BYTES;
+    let streaming = len.saturating_mul(d).saturating_mul(4) >= stream_bytes();
     // Counted in rows of the range rather than up to an end index: the block may end on row
     // u64::MAX, and the index one past it does not exist (found by fuzz/parallel_rows).
     let mut scratch = Scratch {
