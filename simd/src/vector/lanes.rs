@@ -54,11 +54,45 @@ pub(crate) trait Lanes:
     fn narrow_bits(lo: Self, hi: Self) -> Self::Narrow;
 }
 
+/// The lane methods that `Lanes` and `Lanes32` share, for `wide`'s types (`$wide` of `$float`,
+/// its bits as `$uint` lanes of `$bits`), inside an `impl` of either.
+macro_rules! wide_methods {
+    ($wide:ident, float: $float:ty, bits: $bits:ty as $uint:ident) => {
+        #[inline(always)]
+        fn splat(x: $float) -> Self {
+            $wide::splat(x)
+        }
+        #[inline(always)]
+        fn mul_add(self, a: Self, b: Self) -> Self {
+            $wide::mul_add(self, a, b)
+        }
+        #[inline(always)]
+        fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
+            let odd = $uint::ZERO - (bits.to_bits() & $uint::ONE); // all ones where odd
+            odd.select(if_odd, if_even)
+        }
+        #[inline(always)]
+        fn splat_bits(bits: $bits) -> Self {
+            $wide::from_bits($uint::splat(bits))
+        }
+        #[inline(always)]
+        fn and(self, other: Self) -> Self {
+            self & other
+        }
+        #[inline(always)]
+        fn xor(self, other: Self) -> Self {
+            self ^ other
+        }
+        #[inline(always)]
+        fn shl_bits<const N: i32>(self) -> Self {
+            $wide::from_bits(self.to_bits() << N as u32)
+        }
+    };
+}
+pub(crate) use wide_methods;
+
 impl Lanes for f64x4 {
-    #[inline(always)]
-    fn splat(x: f64) -> Self {
-        f64x4::splat(x)
-    }
+    wide_methods!(f64x4, float: f64, bits: u64 as u64x4);
     #[inline(always)]
     fn new(lanes: [f64; 4]) -> Self {
         f64x4::new(lanes)
@@ -66,10 +100,6 @@ impl Lanes for f64x4 {
     #[inline(always)]
     fn store(self, out: &mut [f64; 4]) {
         *out = self.to_array();
-    }
-    #[inline(always)]
-    fn mul_add(self, a: Self, b: Self) -> Self {
-        f64x4::mul_add(self, a, b)
     }
     #[inline(always)]
     fn mul_neg_add(self, a: Self, b: Self) -> Self {
@@ -80,25 +110,8 @@ impl Lanes for f64x4 {
         f64x4::mul_sub(self, a, b)
     }
     #[inline(always)]
-    fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
-        let odd = u64x4::ZERO - (bits.to_bits() & u64x4::ONE); // all ones where odd
-        odd.select(if_odd, if_even)
-    }
-    #[inline(always)]
     fn min(self, other: Self) -> Self {
         self.fast_min(other)
-    }
-    #[inline(always)]
-    fn splat_bits(bits: u64) -> Self {
-        f64x4::from_bits(u64x4::splat(bits))
-    }
-    #[inline(always)]
-    fn and(self, other: Self) -> Self {
-        self & other
-    }
-    #[inline(always)]
-    fn xor(self, other: Self) -> Self {
-        self ^ other
     }
     #[inline(always)]
     fn add_bits(self, other: Self) -> Self {
@@ -107,10 +120,6 @@ impl Lanes for f64x4 {
     #[inline(always)]
     fn sub_bits(self, other: Self) -> Self {
         f64x4::from_bits(self.to_bits() - other.to_bits())
-    }
-    #[inline(always)]
-    fn shl_bits<const N: i32>(self) -> Self {
-        f64x4::from_bits(self.to_bits() << N as u32)
     }
     #[inline(always)]
     fn to_f32(self) -> [f32; 4] {

@@ -9,6 +9,8 @@ use core::ops::{Add, Mul};
 
 use wide::{f32x8, u32x8};
 
+use super::lanes::wide_methods;
+
 /// Eight `f32` lanes.
 pub(crate) trait Lanes32: Copy + Add<Output = Self> + Mul<Output = Self> {
     fn splat(x: f32) -> Self;
@@ -28,35 +30,7 @@ pub(crate) trait Lanes32: Copy + Add<Output = Self> + Mul<Output = Self> {
 }
 
 impl Lanes32 for f32x8 {
-    #[inline(always)]
-    fn splat(x: f32) -> Self {
-        f32x8::splat(x)
-    }
-    #[inline(always)]
-    fn mul_add(self, a: Self, b: Self) -> Self {
-        f32x8::mul_add(self, a, b)
-    }
-    #[inline(always)]
-    fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
-        let odd = u32x8::ZERO - (bits.to_bits() & u32x8::ONE); // all ones where odd
-        odd.select(if_odd, if_even)
-    }
-    #[inline(always)]
-    fn splat_bits(bits: u32) -> Self {
-        f32x8::from_bits(u32x8::splat(bits))
-    }
-    #[inline(always)]
-    fn and(self, other: Self) -> Self {
-        self & other
-    }
-    #[inline(always)]
-    fn xor(self, other: Self) -> Self {
-        self ^ other
-    }
-    #[inline(always)]
-    fn shl_bits<const N: i32>(self) -> Self {
-        f32x8::from_bits(self.to_bits() << N as u32)
-    }
+    wide_methods!(f32x8, float: f32, bits: u32 as u32x8);
     #[inline(always)]
     fn store(self, out: &mut [f32; 8]) {
         *out = self.to_array();

@@ -219,10 +219,10 @@ fn period<L: Lanes>(
         let row_start = row.as_ptr().addr();
         let offset = |run: &[f32]| (run.as_ptr().addr() - row_start) / size_of::<f32>();
         let runs = match layout.columns(row).run(first_pair, len) {
-            Columns::Interleaved(run) => [(offset(run), run.len(), 0), (0, 0, 0)],
+            Columns::Interleaved(run) => [Strip::new(offset(run), run.len(), 0), Strip::EMPTY],
             Columns::Split { sin, cos, .. } => [
-                (offset(sin), sin.len(), 0),
-                (offset(cos), cos.len(), pair_vectors),
+                Strip::new(offset(sin), sin.len(), 0),
+                Strip::new(offset(cos), cos.len(), pair_vectors),
             ],
         };
         let mut state = State {
@@ -232,12 +232,34 @@ fn period<L: Lanes>(
         };
         let pass_rows = if streaming { STREAM_PASS } else { PLAIN_PASS };
         for pass in tile.chunks_mut(pass_rows * d) {
-            for (at, values, first) in runs {
-                if values > 0 {
-                    write_run(d, at, values, first, &mut state, streaming, pass);
+            for run in runs {
+                if run.values > 0 {
+                    write_run(d, run, &mut state, streaming, pass);
                 }
             }
         }
+    }
+}
+
+/// The `values` values from column `at` of each row, from the state's vectors `first` on:
+/// a run of a chunk's pairs in a row, or the part of it one walk writes.
+#[derive(Debug, Clone, Copy)]
+struct Strip {
+    at: usize,
+    values: usize,
+    first: usize,
+}
+
+impl Strip {
+    const EMPTY: Strip = Strip::new(0, 0, 0);
+
+    const fn new(at: usize, values: usize, first: usize) -> Strip {
+        Strip { at, values, first }
+    }
+
+    /// The `values` values of vectors `v..` of this strip.
+    fn part(self, v: usize, values: usize) -> Strip {
+        Strip::new(self.at + 4 * v, values, self.first + v)
     }
 }
 
@@ -248,22 +270,19 @@ struct State<'a, L> {
     twice_cos: &'a [L],
 }
 
-/// The `values` values from column `at` of every row of `tile`, from `state`: four vectors
-/// (one line) at a time, with non-temporal stores where `streaming` and the line is the run's
-/// alone; the vectors before the first whole line and after the last one singly.
+/// The strip `run` of every row of `tile`, from `state`: four vectors (one line) at a time,
+/// with non-temporal stores where `streaming` and the line is the run's alone; the vectors
+/// before the first whole line and after the last one singly.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
 fn write_run<L: Lanes>(
     d: usize,
-    at: usize,
-    values: usize,
-    first: usize,
+    run: Strip,
     state: &mut State<'_, L>,
     streaming: bool,
     tile: &mut [f32],
 ) {
-    let whole = values / 4;
-    let start = tile.as_ptr().addr() + at * size_of::<f32>();
+    let (whole, part) = (run.values / 4, run.values % 4);
+    let start = tile.as_ptr().addr() + run.at * size_of::<f32>();
     // Lines are the run's own only where every row's run starts at the same place in a line,
     // and vector stores are aligned only where it starts on 16 bytes.
     let aligned = (d * size_of::<f32>()).is_multiple_of(LINE) && start.is_multiple_of(16);
@@ -275,41 +294,43 @@ fn write_run<L: Lanes>(
     let head = head.min(whole);
     let lines = (whole - head) / STRIP;
     for v in 0..head {
-        walk::<L, 1, false>(d, at + 4 * v, 4, state, first + v, tile);
+        walk::<L, 1, false>(d, run.part(v, 4), state, tile);
     }
     for line in 0..lines {
-        let v = head + STRIP * line;
+        let strip = run.part(head + STRIP * line, 4 * STRIP);
         if streaming {
-            walk::<L, STRIP, true>(d, at + 4 * v, 4 * STRIP, state, first + v, tile);
+            walk::<L, STRIP, true>(d, strip, state, tile);
         } else {
-            walk::<L, STRIP, false>(d, at + 4 * v, 4 * STRIP, state, first + v, tile);
+            walk::<L, STRIP, false>(d, strip, state, tile);
         }
     }
     for v in head + STRIP * lines..whole {
-        walk::<L, 1, false>(d, at + 4 * v, 4, state, first + v, tile);
+        walk::<L, 1, false>(d, run.part(v, 4), state, tile);
     }
-    if !values.is_multiple_of(4) {
-        walk::<L, 1, false>(d, at + 4 * whole, values % 4, state, first + whole, tile);
+    if part > 0 {
+        walk::<L, 1, false>(d, run.part(whole, part), state, tile);
     }
 }
 
-/// Vectors `first..first + N` of `state` down the rows of `tile`, into the `width` values
-/// (`4N`, or fewer for a run's last vector) from column `at` of each row; the state stays in
-/// registers.
+/// Vectors `first..first + N` of `state` down the rows of `tile`, into the strip's values
+/// (`4N`, or fewer for a run's last vector) of each row; the state stays in registers.
 #[inline(always)]
 fn walk<L: Lanes, const N: usize, const STREAM: bool>(
     d: usize,
-    at: usize,
-    width: usize,
+    strip: Strip,
     state: &mut State<'_, L>,
-    first: usize,
     tile: &mut [f32],
 ) {
+    let Strip {
+        at,
+        values: width,
+        first,
+    } = strip;
     // Streamed lines are stored with aligned instructions: every row's `at` must be on 16 bytes
     // (`write_run` streams only where it is; checked here, where `put` relies on it).
     let start = tile.as_ptr().addr() + at * size_of::<f32>();
     if STREAM && !(start.is_multiple_of(16) && (d * size_of::<f32>()).is_multiple_of(16)) {
-        walk::<L, N, false>(d, at, width, state, first, tile);
+        walk::<L, N, false>(d, strip, state, tile);
         return;
     }
     let (Some(now_out), Some(next_out), Some(twice_cos)) = (
