@@ -75,7 +75,10 @@ fn last_level_cache() -> Option<usize> {
             let partitions = ((c.ebx >> 12) & 0x3ff) as usize + 1;
             let line = (c.ebx & 0xfff) as usize + 1;
             let sets = c.ecx as usize + 1;
-            ways * partitions * line * sets
+            // Saturating: a hypervisor's CPUID may say anything.
+            ways.saturating_mul(partitions)
+                .saturating_mul(line)
+                .saturating_mul(sets)
         })
         .max()
 }
