@@ -16,9 +16,11 @@
 //! table and agrees with the core within the SPEC's bound, so a fast wrong path cannot be timed.
 
 use std::hint::black_box;
-use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+};
 use posenc_benches::{memset, prefaulted};
 use posenc_parallel::{Encoding, fill_table, table};
 use posenc_testkit::bounds::AGREE_F32;
@@ -86,6 +88,26 @@ fn assert_agrees(enc: &Encoding, table: &[f32]) {
     }
 }
 
+/// `memset_parallel` and posenc-parallel's `fill_table` of `out` on `pool`, the pair every
+/// prefaulted group times, as benchmarks `memset{suffix}` and `posenc_parallel{suffix}`.
+fn against_memset(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    suffix: &str,
+    pool: &ThreadPool,
+    enc: &Encoding,
+    out: &mut [f32],
+) {
+    group.bench_function(format!("memset{suffix}"), |b| {
+        b.iter(|| pool.install(|| memset_parallel(black_box(&mut *out))));
+    });
+    group.bench_function(format!("posenc_parallel{suffix}"), |b| {
+        b.iter(|| {
+            pool.install(|| fill_table(enc, 0.0, black_box(&mut *out)))
+                .unwrap()
+        });
+    });
+}
+
 fn table_32768x1024_f32(c: &mut Criterion) {
     let enc = Encoding::new(D).unwrap();
     let pool = pool(THREADS);
@@ -95,18 +117,10 @@ fn table_32768x1024_f32(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("table_32768x1024_f32");
     group.throughput(Throughput::Bytes((ROWS * D * 4) as u64));
-    group.bench_function("memset", |b| {
-        b.iter(|| pool.install(|| memset_parallel(black_box(&mut out))));
-    });
     group.bench_function("naive", |b| {
         b.iter(|| pool.install(|| naive_parallel(D, black_box(&mut out))));
     });
-    group.bench_function("posenc_parallel", |b| {
-        b.iter(|| {
-            pool.install(|| fill_table(&enc, 0.0, black_box(&mut out)))
-                .unwrap()
-        });
-    });
+    against_memset(&mut group, "", &pool, &enc, &mut out);
     group.finish();
 }
 
@@ -154,17 +168,8 @@ fn table_scaling_f32(c: &mut Criterion) {
         let mut out = prefaulted(rows * d);
         pool.install(|| fill_table(&enc, 0.0, &mut out)).unwrap();
         assert_agrees(&enc, &out);
-        let size = format!("{rows}x{d}");
         group.throughput(Throughput::Bytes((rows * d * 4) as u64));
-        group.bench_function(BenchmarkId::new("memset", &size), |b| {
-            b.iter(|| pool.install(|| memset_parallel(black_box(&mut out))));
-        });
-        group.bench_function(BenchmarkId::new("posenc_parallel", &size), |b| {
-            b.iter(|| {
-                pool.install(|| fill_table(&enc, 0.0, black_box(&mut out)))
-                    .unwrap()
-            });
-        });
+        against_memset(&mut group, &format!("/{rows}x{d}"), &pool, &enc, &mut out);
     }
     group.finish();
 }
@@ -176,25 +181,14 @@ fn table_32768x1024_f32_threads(c: &mut Criterion) {
     group.throughput(Throughput::Bytes((ROWS * D * 4) as u64));
     for threads in [1, THREADS] {
         let pool = pool(threads);
-        group.bench_function(BenchmarkId::new("memset", threads), |b| {
-            b.iter(|| pool.install(|| memset_parallel(black_box(&mut out))));
-        });
-        group.bench_function(BenchmarkId::new("posenc_parallel", threads), |b| {
-            b.iter(|| {
-                pool.install(|| fill_table(&enc, 0.0, black_box(&mut out)))
-                    .unwrap()
-            });
-        });
+        against_memset(&mut group, &format!("/{threads}"), &pool, &enc, &mut out);
     }
     group.finish();
 }
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
+    config = posenc_benches::config(10, 3);
     targets = table_32768x1024_f32, table_fresh_32768x1024_f32, table_scaling_f32,
         table_32768x1024_f32_threads
 }

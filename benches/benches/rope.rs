@@ -18,7 +18,6 @@
 //! bound, so a fast wrong kernel cannot be timed.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use posenc_benches::memset;
@@ -321,10 +320,7 @@ fn rope_cache_4096x128_f32(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5));
+    config = posenc_benches::config(20, 5);
     targets = rope_apply_4096x32x128_f32_1t, rope_apply_4096x32x128_f32, rope_decode_32x128_f32, rope_cache_4096x128_f32
 }
 criterion_main!(benches);

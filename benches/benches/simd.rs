@@ -85,9 +85,7 @@ fn table_32768x1024_f32_1t(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4));
+    config = posenc_benches::config(100, 4);
     targets = row_d512, table_32768x1024_f32_1t
 }
 criterion_main!(benches);

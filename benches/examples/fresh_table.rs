@@ -6,9 +6,14 @@
 //! `madvise(MADV_HUGEPAGE)`, then `fill_table`), `plain` (zeroed memory, no advice, then
 //! `fill_table`), `populate` (zeroed memory populated by each thread with
 //! `MADV_POPULATE_WRITE`, then `fill_table`), `vec` (`vec![0.0f32; n]` filled with a constant
-//! by the same threads). For the first table of a fresh process, run it with REPS = 1 many
-//! times.
+//! by the same threads). With `first` after ROWS (`... MODE THREADS REPS ROWS first`), the
+//! REPS tables are each the first of a fresh process: the example runs itself REPS times with
+//! one table each and collects their times.
 //! Prints every time in ms, then the median and the worst.
+//!
+//! The measurement of issue 14 (medians and worst of 20, 1 and 2 threads, each mode, both
+//! ways): `for t in 1 2; do for m in vec table advised plain; do for w in "" first; do
+//! fresh_table $m $t 20 32768 $w; done; done; done`.
 
 use std::time::Instant;
 
@@ -41,6 +46,19 @@ fn main() {
     let threads: usize = args.get(2).map_or(2, |s| s.parse().unwrap());
     let reps: usize = args.get(3).map_or(20, |s| s.parse().unwrap());
     let rows: usize = args.get(4).map_or(32_768, |s| s.parse().unwrap());
+    if args.get(5).is_some_and(|s| s == "first") {
+        let times: Vec<f64> = (0..reps)
+            .map(|_| first_table_ms(&mode, threads, rows))
+            .collect();
+        report(
+            &format!("{mode} first-in-process"),
+            threads,
+            rows,
+            &times,
+            "",
+        );
+        return;
+    }
     let enc = Encoding::new(D).unwrap();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -88,11 +106,29 @@ fn main() {
         sum += f64::from(t[t.len() / 3]);
         drop(t);
     }
+    report(&mode, threads, rows, &times, &format!(" ({sum})"));
+}
+
+/// The time of the one table of a fresh process running this example in `mode`.
+fn first_table_ms(mode: &str, threads: usize, rows: usize) -> f64 {
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new(exe)
+        .args([mode, &threads.to_string(), "1", &rows.to_string()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // "… median T ms, …" of the child's one table.
+    let (_, after) = text.split_once("median ").unwrap();
+    after.split_once(" ms").unwrap().0.parse().unwrap()
+}
+
+/// Prints every time in ms, then the median and the worst.
+fn report(what: &str, threads: usize, rows: usize, times: &[f64], tail: &str) {
     let list: Vec<String> = times.iter().map(|t| format!("{t:.1}")).collect();
-    let mut sorted = times.clone();
+    let mut sorted = times.to_vec();
     sorted.sort_by(f64::total_cmp);
     println!(
-        "{mode} threads={threads} rows={rows}: median {:.1} ms, worst {:.1} ms; [{}] ({sum})",
+        "{what} threads={threads} rows={rows}: median {:.1} ms, worst {:.1} ms; [{}]{tail}",
         sorted[sorted.len() / 2],
         sorted[sorted.len() - 1],
         list.join(" ")

@@ -12,6 +12,21 @@
 pub mod candle;
 pub mod rope;
 
+use std::time::Duration;
+
+use criterion::Criterion;
+
+/// The criterion settings of a bench file: `samples` per benchmark, measured for
+/// `measurement_secs` after a second's warm-up (the tables take milliseconds, so a few seconds
+/// give every sample several iterations).
+#[must_use]
+pub fn config(samples: usize, measurement_secs: u64) -> Criterion {
+    Criterion::default()
+        .sample_size(samples)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(measurement_secs))
+}
+
 /// One interleaved row of the paper's encoding (base 10 000) at integer `position`, the naive
 /// way: per pair `div = exp(−2i·ln(10000)/d)` and `a = pos · div` in `f32`, then `sin a`,
 /// `cos a`. `out.len()` is `d_model` (even; an odd last column is left as it is).

@@ -5,25 +5,30 @@
 //! evenly the threads share the work, how well the kernel's per-call costs are amortised, and
 //! whether the kernel streams its stores past the cache. Chunks start on posenc-simd's
 //! anchors ([`ANCHOR_ROWS`]: a block that starts between two first steps from the earlier one)
-//! and large `f32` chunks reach its [`STREAM_BYTES`], so that every chunk is streamed.
+//! and the chunks of large `f32` tables reach its [`stream_bytes`], so that every chunk is
+//! streamed, while those of smaller ones stay below it, so that none is.
 
-use posenc_simd::{ANCHOR_ROWS, STREAM_BYTES};
+use posenc_simd::{ANCHOR_ROWS, stream_bytes};
 
 /// The target size of a chunk of a table that stays in the cache: large enough that a rayon
 /// job and the kernel's per-call setup are a small fraction of it, small enough that a 4 MiB
 /// table still makes 16 chunks to share between the threads.
 pub(crate) const CHUNK_BYTES: usize = 256 * 1024;
 
-/// `f32` tables of at least this many bytes are cut into chunks of [`STREAM_BYTES`], so
-/// that every chunk is streamed, and two threads have a chunk each. Smaller tables keep small
-/// chunks and ordinary stores: they split better between the threads, and stay in the L3 cache
-/// for whoever reads them next.
-pub(crate) const STREAMED_TABLE_BYTES: usize = 2 * STREAM_BYTES;
+/// `f32` tables of at least this many bytes, three quarters of the shared cache (24 MiB on
+/// this project's machine), are cut into chunks of [`stream_bytes`] (a quarter of it), so that
+/// every chunk is streamed. Smaller tables keep small chunks and ordinary stores, which on
+/// that machine were as fast as streaming up to half the cache and well ahead of it at 4–16
+/// MiB on two threads, where streaming runs at memory's speed and ordinary stores at the
+/// L3's; they also leave the table in the L3 for whoever reads it next.
+pub(crate) fn streamed_table_bytes() -> usize {
+    3 * stream_bytes()
+}
 
 /// Rows per chunk for an output of `values` values of `elem` bytes in rows of `d_model`
 /// values: a multiple of [`ANCHOR_ROWS`] of at least [`CHUNK_BYTES`], or, where `streamable`
-/// (an `f32` table the kernel streams) and the output is at least [`STREAMED_TABLE_BYTES`],
-/// of at least [`STREAM_BYTES`].
+/// (an `f32` table the kernel streams) and the output is at least [`streamed_table_bytes`],
+/// of at least [`stream_bytes`].
 pub(crate) fn rows_per_chunk(
     d_model: usize,
     elem: usize,
@@ -31,9 +36,14 @@ pub(crate) fn rows_per_chunk(
     streamable: bool,
 ) -> usize {
     let row_bytes = d_model.saturating_mul(elem).max(1);
-    let streamed = streamable && values.saturating_mul(elem) >= STREAMED_TABLE_BYTES;
-    let target = if streamed { STREAM_BYTES } else { CHUNK_BYTES };
-    // At most 16 MiB rows, rounded up to 64: no overflow.
+    let streamed = streamable && values.saturating_mul(elem) >= streamed_table_bytes();
+    let target = if streamed {
+        stream_bytes()
+    } else {
+        CHUNK_BYTES
+    };
+    // At most 64 MiB rows (`stream_bytes` is at most a quarter of 256 MiB), rounded up to 64:
+    // no overflow.
     target
         .div_ceil(row_bytes)
         .next_multiple_of(ANCHOR_ROWS as usize)

@@ -27,6 +27,16 @@
 //! (`MADV_POPULATE_WRITE`, Linux 5.14): one call instead of a fault per page (measured as
 //! above: first table 120 ms median against 141 ms for `vec!`, repeated 83 against 102 ms).
 //! Linux only; elsewhere nothing is advised. The table is the same either way.
+//!
+//! Measured again for issue 14 (`benches/examples/fresh_table.rs`, 128 MiB, medians / worst of
+//! 20, three series on the same VM under load 5 to 7): with the advice tables took 14–55 ms in
+//! median, five times less than with 4 KiB pages, but 3 of the 8 series had a worst of
+//! 0.45–0.63 s, 2.8 to 3.6 times the worst of `vec![0.0f32; n]` filled in the same series;
+//! `table` as chosen here (no advice on this VM, populated chunks) had medians within the
+//! noise of `vec!`'s (1 thread: 59–139 ms against 90–148 ms; 2 threads: 92–146 ms against
+//! 60–132 ms) and worsts of 71–234 ms against `vec!`'s 107–240 ms (once 520 against 231 ms,
+//! in the noisiest series). The policy stands: where a huge-page fault can stall for half a
+//! second, no advice.
 
 /// The huge-page size the advice is aligned to (x86-64 and aarch64 with 4 KiB base pages).
 const HUGE_PAGE: usize = 2 * 1024 * 1024;

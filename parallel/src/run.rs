@@ -141,12 +141,13 @@ mod tests {
     #[test]
     fn only_large_f32_tables_get_streamed_chunks() {
         let d = 1024;
-        let big = chunk::STREAMED_TABLE_BYTES / 4;
+        let stream_bytes = posenc_simd::stream_bytes();
+        let big = chunk::streamed_table_bytes() / 4;
         let streamed = chunk::rows_per_chunk(d, 4, big, true);
-        assert!(streamed * d * 4 >= posenc_simd::STREAM_BYTES);
+        assert!(streamed * d * 4 >= stream_bytes);
         assert!(big / d / streamed >= 2, "a streamed table still splits");
-        assert!(chunk::rows_per_chunk(d, 4, big - d, true) * d * 4 < posenc_simd::STREAM_BYTES);
-        assert!(chunk::rows_per_chunk(d, 8, big, false) * d * 8 < posenc_simd::STREAM_BYTES);
+        assert!(chunk::rows_per_chunk(d, 4, big - d, true) * d * 4 < stream_bytes);
+        assert!(chunk::rows_per_chunk(d, 8, big, false) * d * 8 < stream_bytes);
         for d in [1, 3, 1024, 65_536, usize::MAX] {
             for streamable in [false, true] {
                 let rows = chunk::rows_per_chunk(d, 4, usize::MAX, streamable);

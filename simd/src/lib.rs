@@ -52,8 +52,9 @@
 //! - One row ([`encode_row`], [`encode_positions`]): every pair evaluated directly.
 //! - `f32` tables ([`encode_rows`]): rows stepped by a recurrence in `f64` (one FMA per value) from rows
 //!   evaluated directly at every [`ANCHOR_ROWS`]th global row index, several times cheaper per
-//!   value; blocks of [`STREAM_BYTES`] or more are written with non-temporal stores (as
-//!   `memset` does), so that they do not first read the memory they overwrite.
+//!   value; blocks of [`stream_bytes`] or more (a quarter of the L3 cache) are written with
+//!   non-temporal stores (as `memset` does), so that they do not first read the memory they
+//!   overwrite.
 //!
 //! ## Backends
 //! The crate-root functions run [`Backend::detect`], the best path of this build on this
@@ -98,7 +99,7 @@ pub use posenc_core::{
 };
 
 pub use backend::Backend;
-pub use tuning::{ANCHOR_ROWS, STREAM_BYTES};
+pub use tuning::{ANCHOR_ROWS, stream_bytes};
 
 pub use posenc_core::{Llama3, LongRope, Pairing, Rope, RopeBuilder, RopePreset, Scaling, Yarn};
 pub use rope::{

@@ -196,7 +196,7 @@ fn huge_positions_in_a_block_equal_single_rows() {
     }
 }
 
-/// Blocks of `STREAM_BYTES` and more are written with non-temporal stores: the same bits as smaller
+/// Blocks of `stream_bytes()` and more are written with non-temporal stores: the same bits as smaller
 /// blocks, whatever the alignment of the buffer, and within the bound of the core. Offsets of
 /// 0, 4, 8 and 12 values start the rows at every 16-byte place in a 64-byte line (the lines a
 /// run shares with its neighbours are stored plainly), 1 off the 16-byte boundaries (nothing
@@ -216,7 +216,7 @@ fn large_streamed_tables_have_the_bits_of_small_blocks() {
     ];
     for (d, layout, offset) in cases {
         let enc = Encoding::builder(d).layout(layout).build().unwrap();
-        let rows = posenc_simd::STREAM_BYTES / (4 * d) + 3;
+        let rows = posenc_simd::stream_bytes() / (4 * d) + 3;
         let mut buffer = vec![0.0f32; rows * d + offset];
         let streamed = &mut buffer[offset..];
         posenc_simd::Rows::covering(&enc, 0.5, 100, streamed.len())

@@ -8,6 +8,8 @@
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
+use crate::tuning::cpuid;
+
 const UNKNOWN: u8 = 0;
 const ABSENT: u8 = 1;
 const PRESENT: u8 = 2;
@@ -26,14 +28,6 @@ pub(crate) fn avx2_fma() -> bool {
             present
         }
     }
-}
-
-/// `CPUID(leaf, subleaf)`. Safe to call in recent Rust; `unsafe` for the older compilers of
-/// the MSRV range.
-#[allow(unused_unsafe)]
-fn cpuid(leaf: u32, subleaf: u32) -> core::arch::x86_64::CpuidResult {
-    // SAFETY: CPUID exists on every x86-64 CPU.
-    unsafe { core::arch::x86_64::__cpuid_count(leaf, subleaf) }
 }
 
 fn detect() -> bool {

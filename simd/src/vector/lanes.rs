@@ -54,11 +54,45 @@ pub(crate) trait Lanes:
     fn narrow_bits(lo: Self, hi: Self) -> Self::Narrow;
 }
 
+/// The lane methods that `Lanes` and `Lanes32` share, for `wide`'s types (`$wide` of `$float`,
+/// its bits as `$uint` lanes of `$bits`), inside an `impl` of either.
+macro_rules! wide_methods {
+    ($wide:ident, float: $float:ty, bits: $bits:ty as $uint:ident) => {
+        #[inline(always)]
+        fn splat(x: $float) -> Self {
+            $wide::splat(x)
+        }
+        #[inline(always)]
+        fn mul_add(self, a: Self, b: Self) -> Self {
+            $wide::mul_add(self, a, b)
+        }
+        #[inline(always)]
+        fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
+            let odd = $uint::ZERO - (bits.to_bits() & $uint::ONE); // all ones where odd
+            odd.select(if_odd, if_even)
+        }
+        #[inline(always)]
+        fn splat_bits(bits: $bits) -> Self {
+            $wide::from_bits($uint::splat(bits))
+        }
+        #[inline(always)]
+        fn and(self, other: Self) -> Self {
+            self & other
+        }
+        #[inline(always)]
+        fn xor(self, other: Self) -> Self {
+            self ^ other
+        }
+        #[inline(always)]
+        fn shl_bits<const N: i32>(self) -> Self {
+            $wide::from_bits(self.to_bits() << N as u32)
+        }
+    };
+}
+pub(crate) use wide_methods;
+
 impl Lanes for f64x4 {
-    #[inline(always)]
-    fn splat(x: f64) -> Self {
-        f64x4::splat(x)
-    }
+    wide_methods!(f64x4, float: f64, bits: u64 as u64x4);
     #[inline(always)]
     fn new(lanes: [f64; 4]) -> Self {
         f64x4::new(lanes)
@@ -66,10 +100,6 @@ impl Lanes for f64x4 {
     #[inline(always)]
     fn store(self, out: &mut [f64; 4]) {
         *out = self.to_array();
-    }
-    #[inline(always)]
-    fn mul_add(self, a: Self, b: Self) -> Self {
-        f64x4::mul_add(self, a, b)
     }
     #[inline(always)]
     fn mul_neg_add(self, a: Self, b: Self) -> Self {
@@ -80,25 +110,8 @@ impl Lanes for f64x4 {
         f64x4::mul_sub(self, a, b)
     }
     #[inline(always)]
-    fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
-        let odd = u64x4::ZERO - (bits.to_bits() & u64x4::ONE); // all ones where odd
-        odd.select(if_odd, if_even)
-    }
-    #[inline(always)]
     fn min(self, other: Self) -> Self {
         self.fast_min(other)
-    }
-    #[inline(always)]
-    fn splat_bits(bits: u64) -> Self {
-        f64x4::from_bits(u64x4::splat(bits))
-    }
-    #[inline(always)]
-    fn and(self, other: Self) -> Self {
-        self & other
-    }
-    #[inline(always)]
-    fn xor(self, other: Self) -> Self {
-        self ^ other
     }
     #[inline(always)]
     fn add_bits(self, other: Self) -> Self {
@@ -107,10 +120,6 @@ impl Lanes for f64x4 {
     #[inline(always)]
     fn sub_bits(self, other: Self) -> Self {
         f64x4::from_bits(self.to_bits() - other.to_bits())
-    }
-    #[inline(always)]
-    fn shl_bits<const N: i32>(self) -> Self {
-        f64x4::from_bits(self.to_bits() << N as u32)
     }
     #[inline(always)]
     fn to_f32(self) -> [f32; 4] {
@@ -180,6 +189,76 @@ macro_rules! register_op {
 #[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
 pub(crate) use register_op;
 
+/// An AVX2+FMA lane type wrapping one register, with `+` and `·` by `$add` and `$mul`: the
+/// `f64` lanes here and the `f32` lanes of `lanes32`.
+#[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
+macro_rules! register_lanes {
+    ($(#[$doc:meta])* $lanes:ident($register:ty), add: $add:ident, mul: $mul:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        #[repr(transparent)]
+        pub(crate) struct $lanes(pub(crate) $register);
+
+        register_op!($lanes, Add, add, $add);
+        register_op!($lanes, Mul, mul, $mul);
+    };
+}
+#[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
+pub(crate) use register_lanes;
+
+/// The lane methods that `Lanes` and `Lanes32` share, each one intrinsic (or two casts around
+/// one) of the lane width's own, inside an `impl` of either for a [`register_lanes!`] type.
+/// `$sign` is the bit the shift of `select_odd` moves bit 0 to, where `blendv` reads it.
+#[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
+macro_rules! register_methods {
+    (
+        float: $float:ty, bits: $bits:ty as $signed:ty, sign: $sign:literal,
+        splat: $splat:ident, splat_int: $splat_int:ident, fmadd: $fmadd:ident,
+        blendv: $blendv:ident, and: $and:ident, xor: $xor:ident, shift: $shift:ident,
+        to_int: $to_int:ident, from_int: $from_int:ident
+    ) => {
+        #[inline(always)]
+        fn splat(x: $float) -> Self {
+            // SAFETY: as for the `register_op!` operators.
+            Self(unsafe { $splat(x) })
+        }
+        #[inline(always)]
+        fn mul_add(self, a: Self, b: Self) -> Self {
+            // SAFETY: FMA is present wherever a value of these lanes exists (module docs).
+            Self(unsafe { $fmadd(self.0, a.0, b.0) })
+        }
+        #[inline(always)]
+        fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
+            // blendv reads each lane's sign bit: move bit 0 there.
+            let odd = bits.shl_bits::<$sign>();
+            // SAFETY: as for the `register_op!` operators.
+            Self(unsafe { $blendv(if_even.0, if_odd.0, odd.0) })
+        }
+        #[inline(always)]
+        fn splat_bits(bits: $bits) -> Self {
+            // SAFETY: as for the `register_op!` operators.
+            Self(unsafe { $from_int($splat_int(bits as $signed)) })
+        }
+        #[inline(always)]
+        fn and(self, other: Self) -> Self {
+            // SAFETY: as for the `register_op!` operators.
+            Self(unsafe { $and(self.0, other.0) })
+        }
+        #[inline(always)]
+        fn xor(self, other: Self) -> Self {
+            // SAFETY: as for the `register_op!` operators.
+            Self(unsafe { $xor(self.0, other.0) })
+        }
+        #[inline(always)]
+        fn shl_bits<const N: i32>(self) -> Self {
+            // SAFETY: AVX2 is present wherever a value of these lanes exists (module docs).
+            Self(unsafe { $from_int($shift::<N>($to_int(self.0))) })
+        }
+    };
+}
+#[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
+pub(crate) use register_methods;
+
 #[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
 mod avx2 {
     //! AVX2+FMA lanes. A value of [`Avx2`] is only ever made inside a function compiled with
@@ -192,13 +271,8 @@ mod avx2 {
     use super::Lanes;
     use crate::vector::lanes32::Avx2x8;
 
-    #[derive(Debug, Clone, Copy)]
-    #[repr(transparent)]
-    pub(crate) struct Avx2(pub(crate) __m256d);
-
-    register_op!(Avx2, Add, add, _mm256_add_pd);
+    register_lanes!(Avx2(__m256d), add: _mm256_add_pd, mul: _mm256_mul_pd);
     register_op!(Avx2, Sub, sub, _mm256_sub_pd);
-    register_op!(Avx2, Mul, mul, _mm256_mul_pd);
     impl Neg for Avx2 {
         type Output = Self;
         #[inline(always)]
@@ -208,10 +282,11 @@ mod avx2 {
     }
 
     impl Lanes for Avx2 {
-        #[inline(always)]
-        fn splat(x: f64) -> Self {
-            // SAFETY: as for the `register_op!` operators.
-            Avx2(unsafe { _mm256_set1_pd(x) })
+        register_methods! {
+            float: f64, bits: u64 as i64, sign: 63,
+            splat: _mm256_set1_pd, splat_int: _mm256_set1_epi64x, fmadd: _mm256_fmadd_pd,
+            blendv: _mm256_blendv_pd, and: _mm256_and_pd, xor: _mm256_xor_pd,
+            shift: _mm256_slli_epi64, to_int: _mm256_castpd_si256, from_int: _mm256_castsi256_pd
         }
         #[inline(always)]
         fn new(lanes: [f64; 4]) -> Self {
@@ -224,11 +299,6 @@ mod avx2 {
             unsafe { _mm256_storeu_pd(out.as_mut_ptr(), self.0) }
         }
         #[inline(always)]
-        fn mul_add(self, a: Self, b: Self) -> Self {
-            // SAFETY: FMA is present wherever an Avx2 value exists (module docs).
-            Avx2(unsafe { _mm256_fmadd_pd(self.0, a.0, b.0) })
-        }
-        #[inline(always)]
         fn mul_neg_add(self, a: Self, b: Self) -> Self {
             // SAFETY: as for `mul_add`.
             Avx2(unsafe { _mm256_fnmadd_pd(self.0, a.0, b.0) })
@@ -239,31 +309,9 @@ mod avx2 {
             Avx2(unsafe { _mm256_fmsub_pd(self.0, a.0, b.0) })
         }
         #[inline(always)]
-        fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
-            // blendv reads each lane's sign bit: move bit 0 there.
-            let odd = bits.shl_bits::<63>();
-            // SAFETY: as for the `register_op!` operators.
-            Avx2(unsafe { _mm256_blendv_pd(if_even.0, if_odd.0, odd.0) })
-        }
-        #[inline(always)]
         fn min(self, other: Self) -> Self {
             // SAFETY: as for the `register_op!` operators.
             Avx2(unsafe { _mm256_min_pd(self.0, other.0) })
-        }
-        #[inline(always)]
-        fn splat_bits(bits: u64) -> Self {
-            // SAFETY: as for the `register_op!` operators.
-            Avx2(unsafe { _mm256_castsi256_pd(_mm256_set1_epi64x(bits as i64)) })
-        }
-        #[inline(always)]
-        fn and(self, other: Self) -> Self {
-            // SAFETY: as for the `register_op!` operators.
-            Avx2(unsafe { _mm256_and_pd(self.0, other.0) })
-        }
-        #[inline(always)]
-        fn xor(self, other: Self) -> Self {
-            // SAFETY: as for the `register_op!` operators.
-            Avx2(unsafe { _mm256_xor_pd(self.0, other.0) })
         }
         #[inline(always)]
         fn add_bits(self, other: Self) -> Self {
@@ -283,13 +331,6 @@ mod avx2 {
                     _mm256_castpd_si256(self.0),
                     _mm256_castpd_si256(other.0),
                 ))
-            })
-        }
-        #[inline(always)]
-        fn shl_bits<const N: i32>(self) -> Self {
-            // SAFETY: as for `add_bits`.
-            Avx2(unsafe {
-                _mm256_castsi256_pd(_mm256_slli_epi64::<N>(_mm256_castpd_si256(self.0)))
             })
         }
         #[inline(always)]

@@ -9,6 +9,8 @@ use core::ops::{Add, Mul};
 
 use wide::{f32x8, u32x8};
 
+use super::lanes::wide_methods;
+
 /// Eight `f32` lanes.
 pub(crate) trait Lanes32: Copy + Add<Output = Self> + Mul<Output = Self> {
     fn splat(x: f32) -> Self;
@@ -28,35 +30,7 @@ pub(crate) trait Lanes32: Copy + Add<Output = Self> + Mul<Output = Self> {
 }
 
 impl Lanes32 for f32x8 {
-    #[inline(always)]
-    fn splat(x: f32) -> Self {
-        f32x8::splat(x)
-    }
-    #[inline(always)]
-    fn mul_add(self, a: Self, b: Self) -> Self {
-        f32x8::mul_add(self, a, b)
-    }
-    #[inline(always)]
-    fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
-        let odd = u32x8::ZERO - (bits.to_bits() & u32x8::ONE); // all ones where odd
-        odd.select(if_odd, if_even)
-    }
-    #[inline(always)]
-    fn splat_bits(bits: u32) -> Self {
-        f32x8::from_bits(u32x8::splat(bits))
-    }
-    #[inline(always)]
-    fn and(self, other: Self) -> Self {
-        self & other
-    }
-    #[inline(always)]
-    fn xor(self, other: Self) -> Self {
-        self ^ other
-    }
-    #[inline(always)]
-    fn shl_bits<const N: i32>(self) -> Self {
-        f32x8::from_bits(self.to_bits() << N as u32)
-    }
+    wide_methods!(f32x8, float: f32, bits: u32 as u32x8);
     #[inline(always)]
     fn store(self, out: &mut [f32; 8]) {
         *out = self.to_array();
@@ -85,54 +59,16 @@ mod avx2 {
     use core::ops::{Add, Mul};
 
     use super::Lanes32;
-    use crate::vector::lanes::register_op;
+    use crate::vector::lanes::{register_lanes, register_methods, register_op};
 
-    #[derive(Debug, Clone, Copy)]
-    #[repr(transparent)]
-    pub(crate) struct Avx2x8(pub(crate) __m256);
-
-    register_op!(Avx2x8, Add, add, _mm256_add_ps);
-    register_op!(Avx2x8, Mul, mul, _mm256_mul_ps);
+    register_lanes!(Avx2x8(__m256), add: _mm256_add_ps, mul: _mm256_mul_ps);
 
     impl Lanes32 for Avx2x8 {
-        #[inline(always)]
-        fn splat(x: f32) -> Self {
-            // SAFETY: as for the `register_op!` operators.
-            Avx2x8(unsafe { _mm256_set1_ps(x) })
-        }
-        #[inline(always)]
-        fn mul_add(self, a: Self, b: Self) -> Self {
-            // SAFETY: FMA is present wherever an Avx2x8 value exists (module docs).
-            Avx2x8(unsafe { _mm256_fmadd_ps(self.0, a.0, b.0) })
-        }
-        #[inline(always)]
-        fn select_odd(bits: Self, if_odd: Self, if_even: Self) -> Self {
-            // blendv reads each lane's sign bit: move bit 0 there.
-            let odd = bits.shl_bits::<31>();
-            // SAFETY: as for the `register_op!` operators.
-            Avx2x8(unsafe { _mm256_blendv_ps(if_even.0, if_odd.0, odd.0) })
-        }
-        #[inline(always)]
-        fn splat_bits(bits: u32) -> Self {
-            // SAFETY: as for the `register_op!` operators.
-            Avx2x8(unsafe { _mm256_castsi256_ps(_mm256_set1_epi32(bits as i32)) })
-        }
-        #[inline(always)]
-        fn and(self, other: Self) -> Self {
-            // SAFETY: as for the `register_op!` operators.
-            Avx2x8(unsafe { _mm256_and_ps(self.0, other.0) })
-        }
-        #[inline(always)]
-        fn xor(self, other: Self) -> Self {
-            // SAFETY: as for the `register_op!` operators.
-            Avx2x8(unsafe { _mm256_xor_ps(self.0, other.0) })
-        }
-        #[inline(always)]
-        fn shl_bits<const N: i32>(self) -> Self {
-            // SAFETY: AVX2 is present wherever an Avx2x8 value exists (module docs).
-            Avx2x8(unsafe {
-                _mm256_castsi256_ps(_mm256_slli_epi32::<N>(_mm256_castps_si256(self.0)))
-            })
+        register_methods! {
+            float: f32, bits: u32 as i32, sign: 31,
+            splat: _mm256_set1_ps, splat_int: _mm256_set1_epi32, fmadd: _mm256_fmadd_ps,
+            blendv: _mm256_blendv_ps, and: _mm256_and_ps, xor: _mm256_xor_ps,
+            shift: _mm256_slli_epi32, to_int: _mm256_castps_si256, from_int: _mm256_castsi256_ps
         }
         #[inline(always)]
         fn store(self, out: &mut [f32; 8]) {

@@ -41,6 +41,24 @@
 //! `wide` lanes may differ in the last bit; the choice is made once per process, so every call
 //! of a process (and so every split of a table) gets the same bits.
 
+/// `unsafe fn $name`, a generic kernel compiled for AVX2+FMA, where the build does not target
+/// them and `dispatch` may choose it at run time.
+macro_rules! avx2_fma {
+    ($(#[$doc:meta])* fn $name:ident $($signature_and_body:tt)*) => {
+        #[cfg(all(
+            target_arch = "x86_64",
+            not(all(target_feature = "avx2", target_feature = "fma"))
+        ))]
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// The CPU must support AVX2 and FMA.
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn $name $($signature_and_body)*
+    };
+}
+pub(crate) use avx2_fma;
+
 #[cfg(all(
     target_arch = "x86_64",
     not(all(target_feature = "avx2", target_feature = "fma"))
@@ -190,34 +208,22 @@ impl Isa {
     }
 }
 
-#[cfg(all(
-    target_arch = "x86_64",
-    not(all(target_feature = "avx2", target_feature = "fma"))
-))]
-/// The kernel compiled for AVX2+FMA.
-///
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[target_feature(enable = "avx2,fma")]
-unsafe fn run_avx2<T: Element>(
-    plan: &Plan<'_>,
-    mode: Mode,
-    rows: usize,
-    position: impl Fn(usize) -> f64,
-    out: &mut [T],
-) {
-    plan.run::<lanes::Avx2, T>(mode, rows, position, out);
+avx2_fma! {
+    /// The kernel compiled for AVX2+FMA.
+    fn run_avx2<T: Element>(
+        plan: &Plan<'_>,
+        mode: Mode,
+        rows: usize,
+        position: impl Fn(usize) -> f64,
+        out: &mut [T],
+    ) {
+        plan.run::<lanes::Avx2, T>(mode, rows, position, out);
+    }
 }
 
-#[cfg(all(
-    target_arch = "x86_64",
-    not(all(target_feature = "avx2", target_feature = "fma"))
-))]
-/// `f32` table rows by rotation compiled for AVX2+FMA.
-///
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[target_feature(enable = "avx2,fma")]
-unsafe fn table_f32_avx2(plan: &Plan<'_>, rows: &Rows<'_>, out: &mut [f32]) {
-    plan.table_f32::<lanes::Avx2>(rows, out);
+avx2_fma! {
+    /// `f32` table rows by rotation compiled for AVX2+FMA.
+    fn table_f32_avx2(plan: &Plan<'_>, rows: &Rows<'_>, out: &mut [f32]) {
+        plan.table_f32::<lanes::Avx2>(rows, out);
+    }
 }

@@ -33,7 +33,7 @@ use super::frequency::{Exponent, Frequencies};
 use super::lanes::Lanes;
 use super::sincos::{MAX_ANGLE, sin_cos};
 use super::stream::{self, LINE};
-use crate::tuning::{ANCHOR_ROWS as PERIOD, STREAM_BYTES};
+use crate::tuning::{ANCHOR_ROWS as PERIOD, stream_bytes};
 
 /// The recurrence needs row `anchor + j` to be at the anchor's position plus `j`. With the start
 /// and the row index both below this (2^52), `start + k` is rounded by at most half an ulp of
@@ -56,8 +56,12 @@ const OMEGA: usize = CHUNK / 4;
 const VECTORS: usize = CHUNK / 2;
 /// Vectors walked down the rows at once: 16 values, one 64-byte line.
 const STRIP: usize = 4;
-/// Values ahead of a strip's line in a row that ordinary stores prefetch (the next line).
-const PREFETCH: usize = 16;
+/// Values ahead of a strip's line in a row that ordinary stores prefetch: eight lines, which the
+/// strip reaches eight walks (64 rows' worth of its stores) later, time enough for a line to
+/// come from the L3 or memory. The next line (16 values), as first written, was reached too
+/// soon: tables of 16 MiB took 0.9–1.8 ms on one thread of this project's machine against
+/// 0.4–0.6 ms with eight, which are as fast below that (best of 15 runs or more).
+const PREFETCH: usize = 128;
 /// Rows a strip walks before the next strip is walked, with ordinary and non-temporal stores.
 /// Ordinary stores need their lines in L1, where rows 4 KiB apart fall in one set of 12 ways:
 /// 8 rows (and the line prefetched ahead of each) fit; 16 measured up to twice as slow for
@@ -77,7 +81,7 @@ pub(crate) fn table_f32<L: Lanes>(
     let enc = rows.encoding();
     let (d, start, len) = (enc.d_model(), rows.start(), rows.len());
     let freq = Frequencies::<L>::new(exponent);
-    let streaming = len.saturating_mul(d).saturating_mul(4) >= STREAM_BYTES;
+    let streaming = len.saturating_mul(d).saturating_mul(4) >= stream_bytes();
     // Counted in rows of the range rather than up to an end index: the block may end on row
     // u64::MAX, and the index one past it does not exist (found by fuzz/parallel_rows).
     let mut scratch = Scratch {
@@ -215,10 +219,10 @@ fn period<L: Lanes>(
         let row_start = row.as_ptr().addr();
         let offset = |run: &[f32]| (run.as_ptr().addr() - row_start) / size_of::<f32>();
         let runs = match layout.columns(row).run(first_pair, len) {
-            Columns::Interleaved(run) => [(offset(run), run.len(), 0), (0, 0, 0)],
+            Columns::Interleaved(run) => [Strip::new(offset(run), run.len(), 0), Strip::EMPTY],
             Columns::Split { sin, cos, .. } => [
-                (offset(sin), sin.len(), 0),
-                (offset(cos), cos.len(), pair_vectors),
+                Strip::new(offset(sin), sin.len(), 0),
+                Strip::new(offset(cos), cos.len(), pair_vectors),
             ],
         };
         let mut state = State {
@@ -228,12 +232,34 @@ fn period<L: Lanes>(
         };
         let pass_rows = if streaming { STREAM_PASS } else { PLAIN_PASS };
         for pass in tile.chunks_mut(pass_rows * d) {
-            for (at, values, first) in runs {
-                if values > 0 {
-                    write_run(d, at, values, first, &mut state, streaming, pass);
+            for run in runs {
+                if run.values > 0 {
+                    write_run(d, run, &mut state, streaming, pass);
                 }
             }
         }
+    }
+}
+
+/// The `values` values from column `at` of each row, from the state's vectors `first` on:
+/// a run of a chunk's pairs in a row, or the part of it one walk writes.
+#[derive(Debug, Clone, Copy)]
+struct Strip {
+    at: usize,
+    values: usize,
+    first: usize,
+}
+
+impl Strip {
+    const EMPTY: Strip = Strip::new(0, 0, 0);
+
+    const fn new(at: usize, values: usize, first: usize) -> Strip {
+        Strip { at, values, first }
+    }
+
+    /// The `values` values of vectors `v..` of this strip.
+    fn part(self, v: usize, values: usize) -> Strip {
+        Strip::new(self.at + 4 * v, values, self.first + v)
     }
 }
 
@@ -244,22 +270,19 @@ struct State<'a, L> {
     twice_cos: &'a [L],
 }
 
-/// The `values` values from column `at` of every row of `tile`, from `state`: four vectors
-/// (one line) at a time, with non-temporal stores where `streaming` and the line is the run's
-/// alone; the vectors before the first whole line and after the last one singly.
+/// The strip `run` of every row of `tile`, from `state`: four vectors (one line) at a time,
+/// with non-temporal stores where `streaming` and the line is the run's alone; the vectors
+/// before the first whole line and after the last one singly.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
 fn write_run<L: Lanes>(
     d: usize,
-    at: usize,
-    values: usize,
-    first: usize,
+    run: Strip,
     state: &mut State<'_, L>,
     streaming: bool,
     tile: &mut [f32],
 ) {
-    let whole = values / 4;
-    let start = tile.as_ptr().addr() + at * size_of::<f32>();
+    let (whole, part) = (run.values / 4, run.values % 4);
+    let start = tile.as_ptr().addr() + run.at * size_of::<f32>();
     // Lines are the run's own only where every row's run starts at the same place in a line,
     // and vector stores are aligned only where it starts on 16 bytes.
     let aligned = (d * size_of::<f32>()).is_multiple_of(LINE) && start.is_multiple_of(16);
@@ -271,41 +294,43 @@ fn write_run<L: Lanes>(
     let head = head.min(whole);
     let lines = (whole - head) / STRIP;
     for v in 0..head {
-        walk::<L, 1, false>(d, at + 4 * v, 4, state, first + v, tile);
+        walk::<L, 1, false>(d, run.part(v, 4), state, tile);
     }
     for line in 0..lines {
-        let v = head + STRIP * line;
+        let strip = run.part(head + STRIP * line, 4 * STRIP);
         if streaming {
-            walk::<L, STRIP, true>(d, at + 4 * v, 4 * STRIP, state, first + v, tile);
+            walk::<L, STRIP, true>(d, strip, state, tile);
         } else {
-            walk::<L, STRIP, false>(d, at + 4 * v, 4 * STRIP, state, first + v, tile);
+            walk::<L, STRIP, false>(d, strip, state, tile);
         }
     }
     for v in head + STRIP * lines..whole {
-        walk::<L, 1, false>(d, at + 4 * v, 4, state, first + v, tile);
+        walk::<L, 1, false>(d, run.part(v, 4), state, tile);
     }
-    if !values.is_multiple_of(4) {
-        walk::<L, 1, false>(d, at + 4 * whole, values % 4, state, first + whole, tile);
+    if part > 0 {
+        walk::<L, 1, false>(d, run.part(whole, part), state, tile);
     }
 }
 
-/// Vectors `first..first + N` of `state` down the rows of `tile`, into the `width` values
-/// (`4N`, or fewer for a run's last vector) from column `at` of each row; the state stays in
-/// registers.
+/// Vectors `first..first + N` of `state` down the rows of `tile`, into the strip's values
+/// (`4N`, or fewer for a run's last vector) of each row; the state stays in registers.
 #[inline(always)]
 fn walk<L: Lanes, const N: usize, const STREAM: bool>(
     d: usize,
-    at: usize,
-    width: usize,
+    strip: Strip,
     state: &mut State<'_, L>,
-    first: usize,
     tile: &mut [f32],
 ) {
+    let Strip {
+        at,
+        values: width,
+        first,
+    } = strip;
     // Streamed lines are stored with aligned instructions: every row's `at` must be on 16 bytes
     // (`write_run` streams only where it is; checked here, where `put` relies on it).
     let start = tile.as_ptr().addr() + at * size_of::<f32>();
     if STREAM && !(start.is_multiple_of(16) && (d * size_of::<f32>()).is_multiple_of(16)) {
-        walk::<L, N, false>(d, at, width, state, first, tile);
+        walk::<L, N, false>(d, strip, state, tile);
         return;
     }
     let (Some(now_out), Some(next_out), Some(twice_cos)) = (

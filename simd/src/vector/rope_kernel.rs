@@ -134,22 +134,16 @@ pub(crate) fn run<T: Element>(
     run_on::<f64x4, T>(desc, tokens, position, job);
 }
 
-/// [`run`] compiled for AVX2+FMA.
-///
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[cfg(all(
-    target_arch = "x86_64",
-    not(all(target_feature = "avx2", target_feature = "fma"))
-))]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn run_avx2<T: Element>(
-    desc: &Desc<'_>,
-    tokens: usize,
-    position: impl Fn(usize) -> f64,
-    job: Job<'_, '_, T>,
-) {
-    run_on::<super::lanes::Avx2, T>(desc, tokens, position, job);
+super::avx2_fma! {
+    /// [`run`] compiled for AVX2+FMA.
+    fn run_avx2<T: Element>(
+        desc: &Desc<'_>,
+        tokens: usize,
+        position: impl Fn(usize) -> f64,
+        job: Job<'_, '_, T>,
+    ) {
+        run_on::<super::lanes::Avx2, T>(desc, tokens, position, job);
+    }
 }
 
 #[inline(always)]

@@ -3,7 +3,7 @@
 //! A plain store to a line that is not in the cache first reads the line from memory (to own
 //! it), so writing a 128 MiB table moves 256 MiB; `memset` avoids that with non-temporal
 //! stores, and so does this. They pay off only when the table would not stay in the caches
-//! anyway (see [`STREAM_BYTES`](crate::STREAM_BYTES)): smaller tables keep ordinary stores, which
+//! anyway (see [`stream_bytes`](crate::stream_bytes)): smaller tables keep ordinary stores, which
 //! leave the table hot for whoever reads it next. The choice changes how values are stored,
 //! never their bits.
 //!
