@@ -67,7 +67,7 @@ mod run;
 
 pub use posenc_core::{
     Column, DEFAULT_BASE, Element, Encoding, EncodingBuilder, Error, Layout, Positions, Preset,
-    Rows, row_position,
+    Rows, bf16, f16, row_position,
 };
 use posenc_simd::Backend;
 

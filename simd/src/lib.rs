@@ -94,7 +94,7 @@ mod tuning;
 mod vector;
 
 pub use posenc_core::{
-    Column, Element, Encoding, Error, Layout, Positions, Preset, Rows, row_position,
+    Column, Element, Encoding, Error, Layout, Positions, Preset, Rows, bf16, f16, row_position,
 };
 
 pub use backend::Backend;

@@ -165,7 +165,7 @@ impl Isa {
     pub(crate) fn encode_rows<T: Element>(self, rows: &Rows<'_>, out: &mut [T]) {
         match (Plan::new(rows.encoding()), T::as_row_mut(out)) {
             (Some(plan), RowMut::F32(out)) => self.table_f32(&plan, rows, out),
-            (Some(plan), RowMut::F64(out)) => {
+            (Some(plan), _) => {
                 self.run(&plan, Mode::Write, rows.len(), |t| rows.position(t), out);
             }
             (None, _) => scalar::encode_rows(rows, out),
