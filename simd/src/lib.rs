@@ -86,6 +86,7 @@
 #![deny(missing_docs)]
 
 mod backend;
+mod convert;
 pub mod fixed;
 mod rope;
 mod scalar;
