@@ -52,20 +52,32 @@ pub fn table(mantissa_bits: u32, core: bool, theta: f64, scaled: f64) -> f64 {
 }
 
 /// A RoPE pair of `f16`/`bf16` inputs `u`, `v` rotated by a fast path (arithmetic in `f32`,
-/// then one rounding to the type) against the core's rotation of the same inputs in `f64`
-/// (exact up to [`pair_f64`](crate::rope_backend::pair_f64)).
+/// then one rounding to the type), against the exact rotation.
 ///
 /// Derivation: the `f32` result is within
-/// [`agree_pair_f32`](crate::rope_backend::agree_pair_f32)`(θ, a, u, v)` of the core's `f64`
-/// rotation (the fast `f32` bound plus the core's `f64` one); its rounding to the type adds
-/// half an ulp of the result, at most `2^−mantissa_bits·|u'|` with `|u'| ≤ a·(|u| + |v|)`,
-/// or half the smallest subnormal `2^−(mantissa_bits + min_exponent)` near zero
-/// ([`subnormal_half`]).
+/// [`pair_f32`](crate::rope_backend::pair_f32)`(a, u, v)` of exact (the SPEC's fast `f32`
+/// bound); its rounding to the type adds half an ulp of the result, at most
+/// `2^−mantissa_bits·|u'|` with `|u'| ≤ a·(|u| + |v|)`, or, near zero, half the smallest
+/// subnormal ([`subnormal_half`]).
 #[must_use]
-pub fn agree_pair(mantissa_bits: u32, theta: f64, attention: f64, u: f64, v: f64) -> f64 {
-    crate::rope_backend::agree_pair_f32(theta, attention, u, v)
+pub fn pair(mantissa_bits: u32, attention: f64, u: f64, v: f64) -> f64 {
+    crate::rope_backend::pair_f32(attention, u, v)
         + pow2(-(mantissa_bits as i32)) * attention * (u.abs() + v.abs())
         + subnormal_half(mantissa_bits)
+}
+
+/// A fast `f16`/`bf16` pair against the core's rotation of the same inputs in `f64`:
+/// [`pair`] plus the core's [`pair_f64`](crate::rope_backend::pair_f64).
+#[must_use]
+pub fn agree_pair(mantissa_bits: u32, theta: f64, attention: f64, u: f64, v: f64) -> f64 {
+    pair(mantissa_bits, attention, u, v) + crate::rope_backend::pair_f64(theta, attention, u, v)
+}
+
+/// A fast path's `f16`/`bf16` cache value against the core's `f64` one: [`cache`] plus the
+/// core's `f64` bound [`cache_f64`](crate::rope_backend::cache_f64).
+#[must_use]
+pub fn agree_cache(mantissa_bits: u32, theta: f64, attention: f64) -> f64 {
+    cache(mantissa_bits, attention) + crate::rope_backend::cache_f64(theta, attention)
 }
 
 /// Half the smallest subnormal of the type of `mantissa_bits`: 2^−25 for `f16`, 2^−134 for
