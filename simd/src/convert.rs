@@ -75,6 +75,12 @@ pub(crate) trait Reduced: Element {
     fn narrow(how: Convert, src: &[f32], dst: &mut [Self]);
     /// `dst[i] = src[i]` widened, exactly (the lengths are equal).
     fn widen(how: Convert, src: &[Self], dst: &mut [f32]);
+    /// [`narrow`](Reduced::narrow), with non-temporal stores where `how` is
+    /// [`Convert::F16c`] (for tables past the caches, as the `f32` tables stream): the same
+    /// bits. The caller orders the stores with an `sfence` before handing the data on.
+    fn narrow_streamed(how: Convert, src: &[f32], dst: &mut [Self]) {
+        Self::narrow(how, src, dst);
+    }
 }
 
 /// Lanes per vector of the conversions: eight `f32`, one AVX register.
@@ -92,6 +98,16 @@ impl Reduced for f16 {
                     *d = f16::from_f32(*s);
                 }
             }
+        }
+    }
+
+    #[inline]
+    fn narrow_streamed(how: Convert, src: &[f32], dst: &mut [f16]) {
+        match how {
+            // SAFETY: as for `narrow`.
+            #[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
+            Convert::F16c => unsafe { x86::streamed::<f16, false>(src, dst) },
+            Convert::Scalar => f16::narrow(how, src, dst),
         }
     }
 
@@ -118,6 +134,16 @@ impl Reduced for bf16 {
             #[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
             Convert::F16c => unsafe { x86::narrow_bf16(src, dst) },
             Convert::Scalar => narrow_bf16(src, dst),
+        }
+    }
+
+    #[inline]
+    fn narrow_streamed(how: Convert, src: &[f32], dst: &mut [bf16]) {
+        match how {
+            // SAFETY: as for `narrow`.
+            #[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
+            Convert::F16c => unsafe { x86::streamed::<bf16, true>(src, dst) },
+            Convert::Scalar => bf16::narrow(how, src, dst),
         }
     }
 
@@ -158,8 +184,8 @@ fn narrow_bf16(src: &[f32], dst: &mut [bf16]) {
 #[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
 mod x86 {
     use core::arch::x86_64::{
-        _MM_FROUND_TO_NEAREST_INT, _mm_loadu_si128, _mm_storeu_si128, _mm256_cvtph_ps,
-        _mm256_cvtps_ph, _mm256_loadu_ps, _mm256_storeu_ps,
+        __m128i, _MM_FROUND_TO_NEAREST_INT, _mm_loadu_si128, _mm_storeu_si128, _mm_stream_si128,
+        _mm256_cvtph_ps, _mm256_cvtps_ph, _mm256_loadu_ps, _mm256_storeu_ps,
     };
 
     use super::{LANES, bf16, f16};
@@ -207,6 +233,58 @@ mod x86 {
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn narrow_bf16(src: &[f32], dst: &mut [bf16]) {
         super::narrow_bf16(src, dst);
+    }
+
+    /// Eight `f32` as eight `f16` bits in one register (F16C).
+    ///
+    /// # Safety
+    /// The CPU must support F16C and AVX.
+    #[inline]
+    #[target_feature(enable = "avx,f16c")]
+    unsafe fn f16_lanes(s: &[f32; LANES]) -> __m128i {
+        // SAFETY: `s` holds 8 readable `f32`.
+        _mm256_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(unsafe { _mm256_loadu_ps(s.as_ptr()) })
+    }
+
+    /// Eight `f32` as eight `bf16` bits in one register.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 (as every F16C backend's does).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn bf16_lanes(s: &[f32; LANES]) -> __m128i {
+        let bits = s.map(|v| super::bf16_bits(v.to_bits()));
+        // SAFETY: `bits` holds 8 readable `u16`.
+        unsafe { _mm_loadu_si128(bits.as_ptr().cast()) }
+    }
+
+    /// `dst` from `src` (`bf16` where `BF16`, else `f16`), eight values at a time stored with
+    /// `movntdq` from the
+    /// first 16-byte boundary of `dst` on, the head and tail by `half`'s `from_f32` (the same
+    /// bits: see the tests).
+    ///
+    /// # Safety
+    /// The CPU must support F16C and AVX2.
+    #[target_feature(enable = "avx2,f16c")]
+    pub(super) unsafe fn streamed<T: super::Reduced, const BF16: bool>(src: &[f32], dst: &mut [T]) {
+        let head = dst.as_ptr().align_offset(16).min(dst.len());
+        let (dst_head, dst_body) = dst.split_at_mut(head);
+        let (src_head, src_body) = src.split_at(head.min(src.len()));
+        T::narrow(super::Convert::Scalar, src_head, dst_head);
+        let mut d = dst_body.chunks_exact_mut(LANES);
+        let mut s = src_body.chunks_exact(LANES);
+        for (d, s) in (&mut d).zip(&mut s) {
+            if let Ok(s) = <&[f32; LANES]>::try_from(s) {
+                // SAFETY: `d` holds 8 two-byte values (16 bytes) from a 16-byte boundary
+                // (`head` reached it, and every chunk is 16 bytes); the caller's CPU runs
+                // F16C and AVX2.
+                unsafe {
+                    let lanes = if BF16 { bf16_lanes(s) } else { f16_lanes(s) };
+                    _mm_stream_si128(d.as_mut_ptr().cast(), lanes);
+                }
+            }
+        }
+        T::narrow(super::Convert::Scalar, s.remainder(), d.into_remainder());
     }
 }
 
@@ -276,6 +354,13 @@ mod tests {
                     "{how:?} bf16 {v:e}"
                 );
             }
+            // Streamed, from an odd start (a head before the 16-byte boundary).
+            let mut hs = std::vec![f16::ZERO; values.len()];
+            f16::narrow_streamed(how, &values[1..], &mut hs[1..]);
+            assert!(hs[1..] == h[1..], "{how:?} f16 streamed");
+            let mut bs = std::vec![bf16::ZERO; values.len()];
+            bf16::narrow_streamed(how, &values[1..], &mut bs[1..]);
+            assert!(bs[1..] == b[1..], "{how:?} bf16 streamed");
             let mut back = std::vec![0.0f32; values.len()];
             f16::widen(how, &h, &mut back);
             assert!(
