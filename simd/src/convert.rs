@@ -185,7 +185,10 @@ fn narrow_bf16(src: &[f32], dst: &mut [bf16]) {
 mod x86 {
     use core::arch::x86_64::{
         __m128i, _MM_FROUND_TO_NEAREST_INT, _mm_loadu_si128, _mm_storeu_si128, _mm_stream_si128,
-        _mm256_cvtph_ps, _mm256_cvtps_ph, _mm256_loadu_ps, _mm256_storeu_ps,
+        _mm256_add_epi32, _mm256_and_si256, _mm256_blendv_epi8, _mm256_castsi256_si128,
+        _mm256_cmpgt_epi32, _mm256_cvtph_ps, _mm256_cvtps_ph, _mm256_loadu_ps, _mm256_loadu_si256,
+        _mm256_or_si256, _mm256_packus_epi32, _mm256_permute4x64_epi64, _mm256_set1_epi32,
+        _mm256_srli_epi32, _mm256_storeu_ps,
     };
 
     use super::{LANES, bf16, f16};
@@ -232,7 +235,15 @@ mod x86 {
     /// The CPU must support AVX2.
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn narrow_bf16(src: &[f32], dst: &mut [bf16]) {
-        super::narrow_bf16(src, dst);
+        let mut d = dst.chunks_exact_mut(LANES);
+        let mut s = src.chunks_exact(LANES);
+        for (d, s) in (&mut d).zip(&mut s) {
+            if let Ok(s) = <&[f32; LANES]>::try_from(s) {
+                // SAFETY: `d` holds 8 `bf16` (16 bytes, `bf16` is a `u16`); unaligned store.
+                unsafe { _mm_storeu_si128(d.as_mut_ptr().cast(), bf16_lanes(s)) };
+            }
+        }
+        super::narrow_bf16(s.remainder(), d.into_remainder());
     }
 
     /// Eight `f32` as eight `f16` bits in one register (F16C).
@@ -246,16 +257,28 @@ mod x86 {
         _mm256_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(unsafe { _mm256_loadu_ps(s.as_ptr()) })
     }
 
-    /// Eight `f32` as eight `bf16` bits in one register.
+    /// Eight `f32` as eight `bf16` bits in one register: `(bits + 0x7fff + lsb) >> 16` (to
+    /// nearest even), a NaN's top half with its quiet bit set, packed to 16 bits.
     ///
     /// # Safety
     /// The CPU must support AVX2 (as every F16C backend's does).
     #[inline]
     #[target_feature(enable = "avx2")]
     unsafe fn bf16_lanes(s: &[f32; LANES]) -> __m128i {
-        let bits = s.map(|v| super::bf16_bits(v.to_bits()));
-        // SAFETY: `bits` holds 8 readable `u16`.
-        unsafe { _mm_loadu_si128(bits.as_ptr().cast()) }
+        // SAFETY: `s` holds 8 readable `f32`.
+        let bits = unsafe { _mm256_loadu_si256(s.as_ptr().cast()) };
+        let high = _mm256_srli_epi32::<16>(bits);
+        let lsb = _mm256_and_si256(high, _mm256_set1_epi32(1));
+        let bias = _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7fff));
+        let rounded = _mm256_srli_epi32::<16>(_mm256_add_epi32(bits, bias));
+        let magnitude = _mm256_and_si256(bits, _mm256_set1_epi32(0x7fff_ffff));
+        let nan = _mm256_cmpgt_epi32(magnitude, _mm256_set1_epi32(0x7f80_0000));
+        let quiet = _mm256_or_si256(high, _mm256_set1_epi32(0x40));
+        let halves = _mm256_blendv_epi8(rounded, quiet, nan);
+        // Every lane is below 2^16, so the saturating pack keeps it; it packs within each
+        // 128-bit half, so the halves' low quads are then brought together.
+        let packed = _mm256_packus_epi32(halves, halves);
+        _mm256_castsi256_si128(_mm256_permute4x64_epi64::<0b1000>(packed))
     }
 
     /// `dst` from `src` (`bf16` where `BF16`, else `f16`), eight values at a time stored with
@@ -337,7 +360,7 @@ mod tests {
         if std::is_x86_feature_detected!("f16c") && std::is_x86_feature_detected!("avx2") {
             ways.push(Convert::F16c);
         }
-        for how in ways {
+        for &how in &ways {
             let mut h = std::vec![f16::ZERO; values.len()];
             f16::narrow(how, &values, &mut h);
             let mut b = std::vec![bf16::ZERO; values.len()];
@@ -375,9 +398,17 @@ mod tests {
                     .all(|(w, b)| w.to_bits() == b.to_f32().to_bits())
             );
         }
-        // NaN stays NaN (its payload is not promised).
-        let mut b = [bf16::ZERO; 1];
-        bf16::narrow(Convert::Scalar, &[f32::NAN], &mut b);
-        assert!(b[0].is_nan());
+        // NaN stays NaN (its payload is not promised), in the lanes and in the tail.
+        for how in ways {
+            let nans = [f32::NAN, -f32::NAN, f32::from_bits(0x7f80_0001)].repeat(3);
+            let mut b = [bf16::ZERO; 9];
+            bf16::narrow(how, &nans, &mut b);
+            let mut h = [f16::ZERO; 9];
+            f16::narrow(how, &nans, &mut h);
+            assert!(
+                b.iter().all(|b| b.is_nan()) && h.iter().all(|h| h.is_nan()),
+                "{how:?}"
+            );
+        }
     }
 }
