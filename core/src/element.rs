@@ -5,8 +5,8 @@ use core::fmt::Debug;
 
 use half::{bf16, f16};
 
-/// A floating-point type posenc writes: `f32`, `f64`, or the reduced-precision [`f16`]
-/// (IEEE binary16) and [`bf16`] (bfloat16) of the `half` crate. Sealed: no other type can
+/// A floating-point type posenc writes: `f32`, `f64`, or the reduced-precision
+/// [`f16`](struct@f16) (IEEE binary16) and [`bf16`] (bfloat16) of the `half` crate. Sealed: no other type can
 /// implement it.
 ///
 /// Generic code over `Element` can still reach the concrete slice through

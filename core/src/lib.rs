@@ -43,8 +43,8 @@
 //! ## What is in it
 //! - [`Encoding`], built by [`Encoding::new`], [`Encoding::builder`] or a [`Preset`]: a validated
 //!   configuration of `d_model`, base, [`Layout`], shift and scale.
-//! - [`Encoding::encode`] writes one row into `&mut [f32]`, `&mut [f64]`, `&mut [f16]` or
-//!   `&mut [bf16]` ([`Element`]; the reduced types rounded once from `f64`);
+//! - [`Encoding::encode`] writes one row into `&mut [f32]`, `&mut [f64]`, `&mut [f16]`
+//!   or `&mut [bf16]` ([`Element`]; the reduced types rounded once from `f64`);
 //!   [`Encoding::value`] gives one column; [`Encoding::frequency`] and [`Encoding::angle`] one pair.
 //! - [`Encoding::rotate`] applies R(b) in place.
 //! - [`Rows`] and [`Positions`]: the rows of a table (a range of row indices, or a list of

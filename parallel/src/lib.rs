@@ -13,6 +13,9 @@
 //! that overflow `usize`, positions that are not finite and allocations that cannot be made
 //! are [`Error`] values, never a panic or an abort; an invalid call writes nothing.
 //!
+//! Every function writes `f32`, `f64`, [`f16`](struct@f16) and [`bf16`] (the SIMD crate's
+//! `f32` values rounded once, as bit-reproducible as the others).
+//!
 //! The core's types are re-exported, so a batch user depends on this crate alone: a range of
 //! rows is a [`Rows`], checked once by [`Rows::new`]; a list of positions a [`Positions`].
 //!
