@@ -19,7 +19,7 @@
 use std::hint::black_box;
 
 use no_panic::no_panic;
-use posenc_core::{Encoding, EncodingBuilder, Error, Layout, Preset};
+use posenc_core::{Encoding, EncodingBuilder, Error, Layout, Preset, bf16, f16};
 
 #[no_panic]
 fn build(builder: EncodingBuilder) -> Result<Encoding, Error> {
@@ -72,6 +72,16 @@ fn encode_f64(enc: &Encoding, position: f64, out: &mut [f64]) -> Result<(), Erro
 }
 
 #[no_panic]
+fn encode_f16(enc: &Encoding, position: f64, out: &mut [f16]) -> Result<(), Error> {
+    enc.encode(position, out)
+}
+
+#[no_panic]
+fn encode_bf16(enc: &Encoding, position: f64, out: &mut [bf16]) -> Result<(), Error> {
+    enc.encode(position, out)
+}
+
+#[no_panic]
 fn rotate_f32(enc: &Encoding, offset: f64, row: &mut [f32]) -> Result<(), Error> {
     enc.rotate(offset, row)
 }
@@ -95,7 +105,7 @@ fn preset_from_str(text: &str) -> Result<Preset, Error> {
 
 mod rope {
     use no_panic::no_panic;
-    use posenc_core::{Error, Rope, RopeBuilder, RopePreset};
+    use posenc_core::{Error, Rope, RopeBuilder, RopePreset, bf16, f16};
 
     #[no_panic]
     pub fn build(builder: RopeBuilder<'_>) -> Result<Rope<'_>, Error> {
@@ -124,6 +134,16 @@ mod rope {
 
     #[no_panic]
     pub fn cache_row_f32(rope: &Rope<'_>, position: f64, out: &mut [f32]) -> Result<(), Error> {
+        rope.cache_row(position, out)
+    }
+
+    #[no_panic]
+    pub fn apply_bf16(rope: &Rope<'_>, position: f64, x: &mut [bf16]) -> Result<(), Error> {
+        rope.apply(position, x)
+    }
+
+    #[no_panic]
+    pub fn cache_row_f16(rope: &Rope<'_>, position: f64, out: &mut [f16]) -> Result<(), Error> {
         rope.cache_row(position, out)
     }
 
@@ -174,7 +194,11 @@ fn rope_main() -> bool {
         ok &= rope::apply_inverse_f32(&r, p, &mut x).is_ok();
         ok &= rope::cache_row_f32(&r, p, &mut x).is_ok();
         ok &= rope::frequency(&r, black_box(3)).is_ok();
-        black_box((x, heads));
+        let mut halves = black_box([posenc_core::f16::ZERO; 64]);
+        let mut brains = black_box([posenc_core::bf16::ONE; 64]);
+        ok &= rope::cache_row_f16(&r, p, &mut halves).is_ok();
+        ok &= rope::apply_bf16(&r, p, &mut brains).is_ok();
+        black_box((x, heads, halves, brains));
     }
     ok &= rope::preset(black_box(RopePreset::Llama31)).is_ok();
     ok &= rope::preset_from_str(black_box("deepseek-v3")).is_ok();
@@ -195,7 +219,11 @@ fn main() {
     let p = black_box(12_345.5);
     let mut row32 = vec![0.0f32; black_box(d)];
     let mut row64 = vec![0.0f64; black_box(d)];
+    let mut row16 = vec![f16::ZERO; black_box(d)];
+    let mut rowb16 = vec![bf16::ZERO; black_box(d)];
     let results = [
+        encode_f16(&enc, p, &mut row16).is_ok(),
+        encode_bf16(&enc, p, &mut rowb16).is_ok(),
         encode_f32(&enc, p, &mut row32).is_ok(),
         encode_f64(&enc, p, &mut row64).is_ok(),
         rotate_f32(&enc, black_box(2.0), &mut row32).is_ok(),
@@ -210,5 +238,5 @@ fn main() {
         layout_from_str(black_box("interleaved")).is_ok(),
         preset_from_str(black_box("whisper")).is_ok(),
     ];
-    black_box((results, row32, row64));
+    black_box((results, row32, row64, row16, rowb16));
 }
