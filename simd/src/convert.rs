@@ -78,6 +78,7 @@ pub(crate) trait Reduced: Element {
     /// [`narrow`](Reduced::narrow), with non-temporal stores where `how` is
     /// [`Convert::F16c`] (for tables past the caches, as the `f32` tables stream): the same
     /// bits. The caller orders the stores with an `sfence` before handing the data on.
+    #[cfg_attr(feature = "scalar-math", allow(dead_code))]
     fn narrow_streamed(how: Convert, src: &[f32], dst: &mut [Self]) {
         Self::narrow(how, src, dst);
     }

@@ -108,19 +108,24 @@ fn reduced_values_are_the_f32_values_rounded_once() {
     }
 }
 
-/// A table past `STREAM_BYTES` in `f16`, which is stored with non-temporal stores: the same
-/// bits as the `f32` table rounded once.
+/// A table past `STREAM_BYTES` in `f16` and `bf16`, stored with non-temporal stores on the
+/// vector paths: the same bits as their `f32` table rounded once.
 #[test]
 fn streamed_reduced_tables_are_the_f32_table_rounded_once() {
     let enc = Encoding::new(1024).unwrap();
     let len = posenc_simd::STREAM_BYTES / (2 * 1024) + 3;
     let rows = Rows::new(&enc, 0.0, 5, len).unwrap();
-    let mut f32s = vec![0.0f32; rows.values()];
-    posenc_simd::encode_rows(&rows, &mut f32s).unwrap();
-    let mut halves = vec![f16::ZERO; rows.values()];
-    posenc_simd::encode_rows(&rows, &mut halves).unwrap();
-    assert!(halves == round::<f16>(&f32s));
-    let mut brains = vec![bf16::ZERO; rows.values()];
-    posenc_simd::encode_rows(&rows, &mut brains).unwrap();
-    assert!(brains == round::<bf16>(&f32s));
+    for backend in [Backend::vector(), Backend::avx2_fma()]
+        .into_iter()
+        .flatten()
+    {
+        let mut f32s = vec![0.0f32; rows.values()];
+        backend.encode_rows(&rows, &mut f32s).unwrap();
+        let mut halves = vec![f16::ZERO; rows.values()];
+        backend.encode_rows(&rows, &mut halves).unwrap();
+        assert!(halves == round::<f16>(&f32s), "{}", backend.name());
+        let mut brains = vec![bf16::ZERO; rows.values()];
+        backend.encode_rows(&rows, &mut brains).unwrap();
+        assert!(brains == round::<bf16>(&f32s), "{}", backend.name());
+    }
 }
