@@ -13,7 +13,7 @@ use posenc_core::Element;
 
 use super::sweep::{CacheOut, Target};
 use super::{CacheLayout, Desc, TokenPositions, backend};
-use crate::convert::{Convert, TILE, narrow, widen};
+use crate::convert::{Convert, TILE, narrow, widen, with_tile};
 
 /// The positions of tokens `k..` of `positions`.
 fn after(positions: TokenPositions<'_>, k: usize) -> TokenPositions<'_> {
@@ -70,31 +70,32 @@ pub(super) fn apply<T: Element>(
         ..*desc
     };
     let how = Convert::detect();
-    let vectors = TILE / r;
-    let count = (vectors / heads).max(1);
-    let group = heads.min(vectors / count);
-    let mut tile = [0.0f32; TILE];
-    for first in (0..tokens).step_by(count) {
-        let count = count.min(tokens - first);
-        for h0 in (0..heads).step_by(group) {
-            let group = group.min(heads - h0);
-            let values = &mut tile[..group * count * r];
-            let slots = values.chunks_exact_mut(r);
-            for (i, slot) in slots.enumerate() {
-                let x = vector(&mut target, hd, h0 + i / count, first + i % count);
-                widen(how, x.get(..r).unwrap_or_default(), slot);
-            }
-            let part = Target::HeadsTokens {
-                x: &mut *values,
-                tokens: count,
-            };
-            backend::apply(&rotary, count, after(positions, first), part);
-            for (i, slot) in values.chunks_exact(r).enumerate() {
-                let x = vector(&mut target, hd, h0 + i / count, first + i % count);
-                narrow(how, slot, x.get_mut(..r).unwrap_or_default());
+    with_tile((heads * tokens * r).min(TILE), |tile| {
+        let vectors = tile.len() / r;
+        let count = (vectors / heads).max(1);
+        let group = heads.min(vectors / count);
+        for first in (0..tokens).step_by(count) {
+            let count = count.min(tokens - first);
+            for h0 in (0..heads).step_by(group) {
+                let group = group.min(heads - h0);
+                let values = &mut tile[..group * count * r];
+                let slots = values.chunks_exact_mut(r);
+                for (i, slot) in slots.enumerate() {
+                    let x = vector(&mut target, hd, h0 + i / count, first + i % count);
+                    widen(how, x.get(..r).unwrap_or_default(), slot);
+                }
+                let part = Target::HeadsTokens {
+                    x: &mut *values,
+                    tokens: count,
+                };
+                backend::apply(&rotary, count, after(positions, first), part);
+                for (i, slot) in values.chunks_exact(r).enumerate() {
+                    let x = vector(&mut target, hd, h0 + i / count, first + i % count);
+                    narrow(how, slot, x.get_mut(..r).unwrap_or_default());
+                }
             }
         }
-    }
+    });
 }
 
 /// Writes the cache tables of `tokens` tokens in `f16`/`bf16`: the `f32` values, rounded once.
@@ -114,27 +115,28 @@ pub(super) fn cache<T: Element>(
         return;
     }
     let how = Convert::detect();
-    let per_tile = TILE / (u1 + u2);
-    let mut tile = [0.0f32; TILE];
-    for k in (0..tokens).step_by(per_tile) {
-        let count = per_tile.min(tokens - k);
-        let (t1, rest) = tile.split_at_mut(count * u1);
-        let t2 = &mut rest[..count * u2];
-        let part = match layout {
-            CacheLayout::Vllm => CacheOut::Vllm(&mut *t1),
-            CacheLayout::Candle => CacheOut::Candle {
-                cos: &mut *t1,
-                sin: &mut *t2,
-            },
-            CacheLayout::HuggingFace => CacheOut::HuggingFace {
-                cos: &mut *t1,
-                sin: &mut *t2,
-            },
-        };
-        backend::cache(desc, count, after(positions, k), part);
-        let d1 = first.get_mut(k * u1..(k + count) * u1).unwrap_or_default();
-        narrow(how, t1, d1);
-        let d2 = second.get_mut(k * u2..(k + count) * u2).unwrap_or_default();
-        narrow(how, t2, d2);
-    }
+    with_tile((tokens * (u1 + u2)).min(TILE), |tile| {
+        let per_tile = tile.len() / (u1 + u2);
+        for k in (0..tokens).step_by(per_tile) {
+            let count = per_tile.min(tokens - k);
+            let (t1, rest) = tile.split_at_mut(count * u1);
+            let t2 = &mut rest[..count * u2];
+            let part = match layout {
+                CacheLayout::Vllm => CacheOut::Vllm(&mut *t1),
+                CacheLayout::Candle => CacheOut::Candle {
+                    cos: &mut *t1,
+                    sin: &mut *t2,
+                },
+                CacheLayout::HuggingFace => CacheOut::HuggingFace {
+                    cos: &mut *t1,
+                    sin: &mut *t2,
+                },
+            };
+            backend::cache(desc, count, after(positions, k), part);
+            let d1 = first.get_mut(k * u1..(k + count) * u1).unwrap_or_default();
+            narrow(how, t1, d1);
+            let d2 = second.get_mut(k * u2..(k + count) * u2).unwrap_or_default();
+            narrow(how, t2, d2);
+        }
+    });
 }
