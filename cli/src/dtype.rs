@@ -1,36 +1,34 @@
 //! The element types a file holds, and the one place where computed values become their bits.
 //!
-//! The library computes in `f32` or `f64` (its [`Element`] types). An `f16` or `bf16` output
-//! is computed in `f64` (within 2^-48·(1 + |θ|) of exact) and rounded **once**, to nearest
-//! with ties to even, to the output type ([`round_f16`], [`round_bf16`]): the SPEC's
-//! "Reduced-precision outputs". [`Dtype::compute`] says which library type computes a dtype
-//! and [`le_bytes`] turns a computed block into the file's bytes; when the library gains
-//! `f16`/`bf16` element types, these are all that changes.
+//! Every dtype is computed in the library's element type of the same name ([`Element`]):
+//! `f16` and `bf16` values are the library's `f32` fast-path values rounded once (its SIMD
+//! conversions), within the SPEC's "Reduced-precision outputs" bounds (half an ulp at 1.0
+//! plus 2^-23). [`Dtype::compute`] names the type and [`le_bytes`] turns a computed block
+//! into the file's bytes.
 //!
-//! Not `half`'s `from_f64` (2.7): on x86-64 with F16C, `f16::from_f64` is `f as f32` then
-//! the F16C conversion, two roundings; without it, and for `bf16::from_f64` always, it drops
-//! the low 32 bits of the `f64` before rounding, so a value just above a midpoint can round
-//! the wrong way (the tests below show both). Here the `f64` is first rounded to `f32` *to
-//! odd* (toward zero, the last bit set when inexact), which keeps every bit that decides the
-//! final rounding; `half`'s `from_f32` then rounds to nearest even, and the two together are
-//! one correct rounding (Boldo and Melquiond, "Emulation of FMA and correctly rounded sums:
-//! proved algorithms using rounding to odd", 2008: f32 has at least two more bits than f16
-//! and bf16, in every binade they have).
+//! Where a value is rounded here (an `f64` block written as `f16`, a CSV value), the rounding
+//! is the core's [`Element::from_f64`] (round to odd in `f32`, then to nearest even: one
+//! correct rounding), not `half`'s own `from_f64`, which rounds twice (the test below shows
+//! it).
 
-use half::{bf16, f16};
 use posenc_core::Row;
-use posenc_parallel::Element;
+use posenc_parallel::{Element, bf16, f16};
 
 use crate::Dtype;
 use crate::errors::CliError;
 
-/// The library type a [`Dtype`] is computed in.
+/// The library type a [`Dtype`] is computed in: the output type itself, each an [`Element`]
+/// of the library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Compute {
-    /// `f32`: the output itself.
+    /// `f32`.
     F32,
-    /// `f64`: the output itself, or the accurate value an `f16`/`bf16` is rounded from.
+    /// `f64`.
     F64,
+    /// `f16`: the library's `f32` fast-path value rounded once (its SIMD conversions).
+    F16,
+    /// `bf16`: as `f16`.
+    Bf16,
 }
 
 impl Dtype {
@@ -84,12 +82,13 @@ impl Dtype {
         Dtype::ALL.into_iter().find(|d| d.safetensors() == dtype)
     }
 
-    /// The library type that computes this dtype: itself for `f32`/`f64`, `f64` for the
-    /// reduced types (rounded once from it by [`le_bytes`]).
+    /// The library type that computes this dtype: itself.
     pub(crate) const fn compute(self) -> Compute {
         match self {
             Dtype::F32 => Compute::F32,
-            Dtype::F64 | Dtype::F16 | Dtype::Bf16 => Compute::F64,
+            Dtype::F64 => Compute::F64,
+            Dtype::F16 => Compute::F16,
+            Dtype::Bf16 => Compute::Bf16,
         }
     }
 
@@ -132,6 +131,17 @@ pub(crate) fn le_bytes<'a, T: Element>(
         (Dtype::F64, Row::F64(values)) if cfg!(target_endian = "little") => {
             return bytemuck::cast_slice(values);
         }
+        // Already the file's type: its bits, no rounding.
+        (Dtype::F16, Row::F16(values)) => {
+            scratch.clear();
+            scratch.extend(values.iter().flat_map(|v| v.to_le_bytes()));
+            return scratch;
+        }
+        (Dtype::Bf16, Row::Bf16(values)) => {
+            scratch.clear();
+            scratch.extend(values.iter().flat_map(|v| v.to_le_bytes()));
+            return scratch;
+        }
         _ => {}
     }
     scratch.clear();
@@ -147,31 +157,16 @@ pub(crate) fn le_bytes<'a, T: Element>(
     scratch
 }
 
-/// `value` rounded to `f32` to odd: toward zero, with the last bit set when inexact.
-fn round_f32_to_odd(value: f64) -> f32 {
-    let nearest = value as f32;
-    if !value.is_finite() || f64::from(nearest) == value {
-        return nearest;
-    }
-    let mut bits = nearest.to_bits();
-    if f64::from(nearest).abs() > value.abs() {
-        // One step toward zero (sign and magnitude: the magnitude's bits less one; from
-        // infinity, the largest f32).
-        bits -= 1;
-    }
-    f32::from_bits(bits | 1)
-}
-
-/// `value` correctly rounded to `f16` (to nearest, ties to even).
+/// `value` correctly rounded to `f16` (to nearest, ties to even): the core's one rounding.
 #[must_use]
 pub(crate) fn round_f16(value: f64) -> f16 {
-    f16::from_f32(round_f32_to_odd(value))
+    <f16 as Element>::from_f64(value)
 }
 
-/// `value` correctly rounded to `bf16` (to nearest, ties to even).
+/// `value` correctly rounded to `bf16` (to nearest, ties to even): the core's one rounding.
 #[must_use]
 pub(crate) fn round_bf16(value: f64) -> bf16 {
-    bf16::from_f32(round_f32_to_odd(value))
+    <bf16 as Element>::from_f64(value)
 }
 
 /// The value a computed `value` is stored as in `dtype`, widened back to `f64` (exact): what
@@ -252,107 +247,22 @@ mod tests {
         assert_eq!(csv_line(Dtype::Bf16, &[0.1f64][..]), "0.100097656\n");
     }
 
-    /// A value just above the midpoint of two bf16 neighbours, whose nearest f32 is the
-    /// midpoint itself: through f32 it rounds (ties to even) down, wrongly; once, up. `half`'s
-    /// `from_f64` gets it wrong too (it drops the low 32 bits of the f64).
+    /// A file's bytes and CSV values are the core's one rounding (its own tests show the
+    /// rounding itself): a value just above a midpoint of bf16 neighbours whose nearest f32 is
+    /// the midpoint goes up, where `half`'s own `from_f64` (two roundings) goes down.
     #[test]
-    fn reduced_types_are_rounded_once_from_f64() {
-        let low = 1.0f64; // bf16 neighbours 1 and 1 + 2^-7
-        let midpoint = low + (-8f64).exp2();
-        let value = midpoint + (-40f64).exp2();
-        assert_eq!(f64::from(value as f32), midpoint);
-        assert_eq!(bf16::from_f32(value as f32).to_f64(), low);
-        assert_eq!(bf16::from_f64(value).to_f64(), low);
-        assert_eq!(round_bf16(value).to_f64(), low + (-7f64).exp2());
+    fn reduced_bytes_are_rounded_once_from_f64() {
+        let value = 1.0 + (-8f64).exp2() + (-40f64).exp2(); // bf16 neighbours 1, 1 + 2^-7
+        assert_eq!(bf16::from_f64(value).to_f64(), 1.0);
         let mut scratch = Vec::new();
         let bytes = le_bytes(Dtype::Bf16, &[value][..], &mut scratch).to_vec();
         let mut back = Vec::new();
         decode(Dtype::Bf16, false, &bytes, &mut back);
-        assert_eq!(back, [low + (-7f64).exp2()]);
-        // The same for f16 (neighbours 1 and 1 + 2^-10).
-        let value = 1.0 + (-11f64).exp2() + (-40f64).exp2();
-        assert_eq!(f16::from_f32(value as f32).to_f64(), 1.0);
+        assert_eq!(back, [1.0 + (-7f64).exp2()]);
+        let value = 1.0 + (-11f64).exp2() + (-40f64).exp2(); // f16 neighbours 1, 1 + 2^-10
         assert_eq!(f16::from_f64(value).to_f64(), 1.0);
         assert_eq!(stored(Dtype::F16, value), 1.0 + (-10f64).exp2());
-        // Below a midpoint by a little: down; exact ties: to even; negative values mirror.
-        let below = 1.0 + (-11f64).exp2() - (-40f64).exp2();
-        assert_eq!(stored(Dtype::F16, below), 1.0);
-        assert_eq!(stored(Dtype::F16, 1.0 + (-11f64).exp2()), 1.0);
-        let odd_tie = 1.0 + 3.0 * (-11f64).exp2();
-        assert_eq!(stored(Dtype::F16, odd_tie), 1.0 + 2.0 * (-10f64).exp2());
         assert_eq!(stored(Dtype::F16, -value), -(1.0 + (-10f64).exp2()));
-    }
-
-    /// Every rounding is to the nearest of the two neighbours of the result (ties to even),
-    /// over values of every binade the types have, subnormals and overflow included.
-    #[test]
-    fn rounding_is_to_nearest_everywhere() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for _ in 0..200_000 {
-            let bits = next();
-            // Exponents 2^-30 .. 2^20 for f16, 2^-140 .. 2^130 for bf16.
-            let mantissa = f64::from_bits((bits >> 12) | 0x3ff0_0000_0000_0000) - 1.0;
-            let sign = if bits & 1 == 0 { 1.0 } else { -1.0 };
-            let e16 = (bits >> 1) % 51;
-            let x16 = sign * (1.0 + mantissa) * (e16 as f64 - 30.0).exp2();
-            check_nearest(
-                x16,
-                f64::from(f16::MAX),
-                |x| round_f16(x).to_f64(),
-                |v| {
-                    let h = f16::from_f64(v).to_bits(); // v is an f16 value: exact
-                    [
-                        f16::from_bits(h.wrapping_sub(1)).to_f64(),
-                        f16::from_bits(h + 1).to_f64(),
-                    ]
-                },
-            );
-            let eb = (bits >> 7) % 271;
-            let xb = sign * (1.0 + mantissa) * (eb as f64 - 140.0).exp2();
-            check_nearest(
-                xb,
-                f64::from(bf16::MAX),
-                |x| round_bf16(x).to_f64(),
-                |v| {
-                    let h = bf16::from_f64(v).to_bits();
-                    [
-                        bf16::from_bits(h.wrapping_sub(1)).to_f64(),
-                        bf16::from_bits(h + 1).to_f64(),
-                    ]
-                },
-            );
-        }
-    }
-
-    fn check_nearest(
-        x: f64,
-        max: f64,
-        round: impl Fn(f64) -> f64,
-        neighbours: impl Fn(f64) -> [f64; 2],
-    ) {
-        let r = round(x);
-        if x.abs() > max {
-            assert!(r.abs() >= max, "{x:e} -> {r:e}");
-            return;
-        }
-        if r == 0.0 {
-            return; // below half the smallest subnormal or at it: checked by its neighbours
-        }
-        for n in neighbours(r) {
-            if n.is_finite() && n.signum() == r.signum() {
-                // |x − r| and |x − n| are exact (Sterbenz) or far apart.
-                assert!(
-                    (x - r).abs() <= (x - n).abs(),
-                    "{x:e} -> {r:e}, nearer {n:e}"
-                );
-            }
-        }
     }
 
     #[test]

@@ -43,7 +43,8 @@
 //! ## What is in it
 //! - [`Encoding`], built by [`Encoding::new`], [`Encoding::builder`] or a [`Preset`]: a validated
 //!   configuration of `d_model`, base, [`Layout`], shift and scale.
-//! - [`Encoding::encode`] writes one row into `&mut [f32]` or `&mut [f64]` ([`Element`]);
+//! - [`Encoding::encode`] writes one row into `&mut [f32]`, `&mut [f64]`, `&mut [f16]`
+//!   or `&mut [bf16]` ([`Element`]; the reduced types rounded once from `f64`);
 //!   [`Encoding::value`] gives one column; [`Encoding::frequency`] and [`Encoding::angle`] one pair.
 //! - [`Encoding::rotate`] applies R(b) in place.
 //! - [`Rows`] and [`Positions`]: the rows of a table (a range of row indices, or a list of
@@ -80,6 +81,8 @@ mod rows;
 pub use element::{Element, Row, RowMut};
 pub use encoding::{DEFAULT_BASE, Encoding, EncodingBuilder};
 pub use error::Error;
+/// The reduced-precision element types, IEEE binary16 and bfloat16, of the `half` crate.
+pub use half::{bf16, f16};
 pub use layout::{Column, Columns, Layout};
 pub use preset::Preset;
 pub use rope::{Llama3, LongRope, Pairing, Rope, RopeBuilder, RopePreset, Scaling, Yarn};

@@ -13,6 +13,9 @@
 //! that overflow `usize`, positions that are not finite and allocations that cannot be made
 //! are [`Error`] values, never a panic or an abort; an invalid call writes nothing.
 //!
+//! Every function writes `f32`, `f64`, [`f16`](struct@f16) and [`bf16`] (the SIMD crate's
+//! `f32` values rounded once, as bit-reproducible as the others).
+//!
 //! The core's types are re-exported, so a batch user depends on this crate alone: a range of
 //! rows is a [`Rows`], checked once by [`Rows::new`]; a list of positions a [`Positions`].
 //!
@@ -67,7 +70,7 @@ mod run;
 
 pub use posenc_core::{
     Column, DEFAULT_BASE, Element, Encoding, EncodingBuilder, Error, Layout, Positions, Preset,
-    Rows, row_position,
+    Rows, bf16, f16, row_position,
 };
 use posenc_simd::Backend;
 

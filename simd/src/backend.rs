@@ -2,6 +2,7 @@
 
 use posenc_core::{Element, Encoding, Error, Positions, Rows};
 
+use crate::convert::{self, Convert};
 use crate::scalar;
 #[cfg(not(feature = "scalar-math"))]
 use crate::vector::Isa;
@@ -180,5 +181,51 @@ impl Backend {
             Path::Vector(isa) => isa.encode_positions(positions, out),
         }
         Ok(())
+    }
+
+    /// Rounds every `f32` of `src` once to `T` into `dst` (to nearest, ties to even): the
+    /// conversion this backend's `f16`/`bf16` tables end with. On the AVX2+FMA backend of a
+    /// CPU with F16C, `f16` takes F16C's `vcvtps2ph` and `bf16` AVX2's integer rounding,
+    /// eight values at a time; elsewhere the `half` crate's `from_f32` (`bf16` vectorised for
+    /// the build's target). The bits are the same on every backend. `f32` is copied, `f64`
+    /// widened.
+    ///
+    /// ```
+    /// use posenc_simd::{Backend, bf16, f16};
+    ///
+    /// let values = [0.1f32, -2.5, 1.0 + 2f32.powi(-11), 65520.0];
+    /// let mut halves = [f16::ZERO; 4];
+    /// Backend::detect().convert_f32(&values, &mut halves)?;
+    /// assert_eq!(halves[0], f16::from_f32(0.1));
+    /// assert_eq!(halves[2], f16::ONE); // a tie: to even
+    /// assert_eq!(halves[3], f16::INFINITY);
+    /// let mut brains = [bf16::ZERO; 4];
+    /// Backend::portable().convert_f32(&values, &mut brains)?;
+    /// assert_eq!(brains[1], bf16::from_f32(-2.5));
+    /// assert!(Backend::detect().convert_f32(&values, &mut halves[..3]).is_err());
+    /// # Ok::<(), posenc_simd::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::BufferLength`] when `dst` has not the length of `src` (then `dst` is
+    /// untouched).
+    pub fn convert_f32<T: Element>(self, src: &[f32], dst: &mut [T]) -> Result<(), Error> {
+        if dst.len() != src.len() {
+            return Err(Error::BufferLength {
+                expected: src.len(),
+                actual: dst.len(),
+            });
+        }
+        convert::narrow(self.conversions(), src, dst);
+        Ok(())
+    }
+
+    /// The conversions of this backend's `f16`/`bf16` outputs.
+    fn conversions(self) -> Convert {
+        match self.0 {
+            Path::Portable => Convert::Scalar,
+            #[cfg(not(feature = "scalar-math"))]
+            Path::Vector(isa) => isa.convert(),
+        }
     }
 }

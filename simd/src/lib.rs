@@ -56,6 +56,27 @@
 //!   non-temporal stores (as `memset` does), so that they do not first read the memory they
 //!   overwrite.
 //!
+//! ## `f16` and `bf16`
+//! Every function takes [`f16`](struct@f16) and [`bf16`] slices too: the `f32` kernels write
+//! a stack tile and its values are rounded once to the type (F16C and AVX2 conversions where the AVX2 backend
+//! runs, [`Backend::convert_f32`]), within the SPEC's 2^−11 + 2^−23 and 2^−8 + 2^−23; RoPE
+//! widens queries and keys to `f32`, rotates them and rounds once back.
+//!
+//! ```
+//! use posenc_simd::{Encoding, Rows, encode_rows, f16};
+//!
+//! let enc = Encoding::new(64)?;
+//! let rows = Rows::new(&enc, 0.0, 0, 100)?;
+//! let mut table = vec![f16::ZERO; rows.values()];
+//! encode_rows(&rows, &mut table)?;
+//! let mut exact = [0.0f64; 64];
+//! enc.encode(99.0, &mut exact)?;
+//! for (h, e) in table[99 * 64..].iter().zip(&exact) {
+//!     assert!((h.to_f64() - e).abs() <= 2f64.powi(-11) + 2f64.powi(-23));
+//! }
+//! # Ok::<(), posenc_simd::Error>(())
+//! ```
+//!
 //! ## Backends
 //! The crate-root functions run [`Backend::detect`], the best path of this build on this
 //! machine. A [`Backend`] is a value naming one path ([`Backend::portable`],
@@ -87,6 +108,7 @@
 #![deny(missing_docs)]
 
 mod backend;
+mod convert;
 pub mod fixed;
 mod rope;
 mod scalar;
@@ -95,7 +117,7 @@ mod tuning;
 mod vector;
 
 pub use posenc_core::{
-    Column, Element, Encoding, Error, Layout, Positions, Preset, Rows, row_position,
+    Column, Element, Encoding, Error, Layout, Positions, Preset, Rows, bf16, f16, row_position,
 };
 
 pub use backend::Backend;

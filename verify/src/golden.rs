@@ -38,10 +38,23 @@ fn record<B: Backend, T: Element>(
     form: &'static str,
     got: &[T],
 ) {
+    record_within::<B, T>(worst, failures, row, form, got, value_bound::<B, T>);
+}
+
+/// [`record`] against `bound(θ, c·p)`, the bound of a value at angle θ and scaled position
+/// `c·p`.
+pub(crate) fn record_within<B: Backend, T: Element>(
+    worst: &mut WorstTable,
+    failures: &mut Vec<String>,
+    row: &GoldenRow,
+    form: &'static str,
+    got: &[T],
+    bound: impl Fn(f64, f64) -> f64,
+) {
     let enc = &row.encoding;
     let scaled = enc.scale() * row.position;
     for (j, (value, exact)) in got.iter().zip(&row.exact).enumerate() {
-        let bound = value_bound::<B, T>(column_angle(enc, row.position, j), scaled);
+        let bound = bound(column_angle(enc, row.position, j), scaled);
         let error = (value.to_f64() - exact).abs();
         worst
             .entry((enc.layout().name(), T::NAME, form))
@@ -67,15 +80,12 @@ fn record<B: Backend, T: Element>(
 /// `encode`, or the file lacks a layout or the integer positions of the table form.
 #[must_use]
 pub fn check<B: Backend>() -> WorstTable {
-    let rows = golden::rows();
-    let mut worst = WorstTable::new();
-    let mut failures = Vec::new();
-    for row in &rows {
+    over_rows::<B>(|worst, failures, row| {
         let (enc, position) = (&row.encoding, row.position);
         let row32: Vec<f32> = backend::row::<B, f32>(enc, position);
         let row64: Vec<f64> = backend::row::<B, f64>(enc, position);
-        record::<B, f32>(&mut worst, &mut failures, row, "row", &row32);
-        record::<B, f64>(&mut worst, &mut failures, row, "row", &row64);
+        record::<B, f32>(worst, failures, row, "row", &row32);
+        record::<B, f64>(worst, failures, row, "row", &row64);
         if B::IS_CORE {
             for (j, v) in row64.iter().enumerate() {
                 let value = enc.value(position, j).expect("a golden column");
@@ -88,7 +98,7 @@ pub fn check<B: Backend>() -> WorstTable {
             }
         }
         if let Some(table32) = table_row::<B, f32>(enc, position) {
-            record::<B, f32>(&mut worst, &mut failures, row, "table", &table32);
+            record::<B, f32>(worst, failures, row, "table", &table32);
             let table64: Vec<f64> = table_row::<B, f64>(enc, position).expect("as for f32");
             assert!(
                 table64 == row64,
@@ -96,10 +106,29 @@ pub fn check<B: Backend>() -> WorstTable {
                 B::NAME,
                 row.at(0)
             );
-            record::<B, f64>(&mut worst, &mut failures, row, "table", &table64);
+            record::<B, f64>(worst, failures, row, "table", &table64);
         }
+    })
+}
+
+/// Runs `each` (which records into the table and the failures) on every golden row, then
+/// [`finish`]es.
+pub(crate) fn over_rows<B: Backend>(
+    mut each: impl FnMut(&mut WorstTable, &mut Vec<String>, &GoldenRow),
+) -> WorstTable {
+    let rows = golden::rows();
+    let mut worst = WorstTable::new();
+    let mut failures = Vec::new();
+    for row in &rows {
+        each(&mut worst, &mut failures, row);
     }
-    println!("{}", report::<B>(&worst, &rows));
+    finish::<B>(worst, &failures, &rows)
+}
+
+/// Prints the worst errors, then fails with every value out of bound, or when the file lacked
+/// a layout or the integer positions of the table form (two types, two forms per layout).
+fn finish<B: Backend>(worst: WorstTable, failures: &[String], rows: &[GoldenRow]) -> WorstTable {
+    println!("{}", report::<B>(&worst, rows));
     assert!(
         failures.is_empty(),
         "{} values out of bound:\n{}",

@@ -11,7 +11,8 @@
 //! crate against sequential SIMD in pools of 1, 2, 3 and 7 threads, is `tests/determinism.rs`.
 //! Every bound is in `posenc_testkit::bounds`, with its reason.
 //!
-//! The golden file runs through every backend too ([`golden`]). Random cases ([`strategy`], from
+//! The golden file runs through every backend too ([`golden`]), in `f16` and `bf16` as well
+//! ([`reduced`]). Random cases ([`strategy`], from
 //! `posenc-testkit`) run beside fixed edge seeds ([`seeds`]). Default case counts keep
 //! `cargo test --workspace` quick; `PROPTEST_CASES=20000` makes a deep run.
 #![deny(missing_docs)]
@@ -19,6 +20,7 @@
 pub mod backend;
 pub mod backend_fixed;
 pub mod golden;
+pub mod reduced;
 pub mod relations;
 pub mod seeds;
 
@@ -84,6 +86,11 @@ macro_rules! backend_suite {
             #[test]
             fn golden_file() {
                 let _ = $crate::golden::check::<B>();
+            }
+
+            #[test]
+            fn reduced_golden_file() {
+                let _ = $crate::reduced::check::<B>();
             }
 
             #[test]

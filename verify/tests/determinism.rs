@@ -1,10 +1,10 @@
 //! SPEC relation 2: the parallel crate's output is bit-identical to the sequential SIMD output of
-//! the same call, in rayon pools of 1, 2, 3 and 7 threads, for every function, odd sizes, `f32`
-//! and `f64`; and an invalid call fails with the same error as the SIMD call.
+//! the same call, in rayon pools of 1, 2, 3 and 7 threads, for every function, odd sizes, `f32`,
+//! `f64`, `f16` and `bf16`; and an invalid call fails with the same error as the SIMD call.
 
 use std::sync::OnceLock;
 
-use posenc_core::{Element, Encoding, Error};
+use posenc_core::{Element, Encoding, Error, bf16, f16};
 use posenc_verify::strategy::{self, scaled_config};
 use proptest::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
@@ -193,6 +193,8 @@ proptest! {
     ) {
         fill::<f32>(&enc, start, first_row, shape)?;
         fill::<f64>(&enc, start, first_row, (shape.0 / 2, shape.1))?;
+        fill::<f16>(&enc, start, first_row, (shape.0 / 2, shape.1))?;
+        fill::<bf16>(&enc, start, first_row, (shape.0 / 4, shape.1))?;
     }
 
     #[test]
@@ -206,6 +208,8 @@ proptest! {
         let list: Vec<f64> = list.iter().copied().cycle().take(list.len() * repeat).collect();
         positions::<f32>(&enc, &list, extra)?;
         positions::<f64>(&enc, &list[..list.len().div_ceil(2)], extra)?;
+        positions::<f16>(&enc, &list[..list.len().div_ceil(2)], extra)?;
+        positions::<bf16>(&enc, &list[..list.len().div_ceil(4)], extra)?;
     }
 
     #[test]
@@ -220,6 +224,8 @@ proptest! {
         let batch = batch.min((rows_cap / seq_len).max(1));
         add::<f32>(&enc, start, seq_len, batch)?;
         add::<f64>(&enc, start, seq_len, batch)?;
+        add::<f16>(&enc, start, seq_len, batch)?;
+        add::<bf16>(&enc, start, seq_len.div_ceil(2), batch)?;
     }
 }
 

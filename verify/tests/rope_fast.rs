@@ -6,10 +6,11 @@
 
 use std::cell::Cell;
 
-use posenc_core::{Element, Llama3, Pairing, Rope, RopePreset, Scaling, Yarn};
+use posenc_core::{Element, Llama3, Pairing, Rope, RopePreset, Scaling, Yarn, bf16, f16};
 use posenc_simd::{
     CacheLayout, Error, HeadLayout, TokenPositions, rope_apply, rope_apply_heads, rope_cache,
 };
+use posenc_testkit::reduced;
 use posenc_testkit::rope_backend as bound;
 use proptest::prelude::*;
 
@@ -67,6 +68,24 @@ impl Worst {
     }
 }
 
+/// The agreement bound of a rotated pair of `T` data with the core's `f64` rotation.
+fn pair_bound<T: Element>(theta: f64, a: f64, u: f64, v: f64) -> f64 {
+    match T::MANTISSA_BITS {
+        24 => bound::agree_pair_f32(theta, a, u, v),
+        53 => bound::agree_pair_f64(theta, a, u, v),
+        m => reduced::agree_pair(m, theta, a, u, v),
+    }
+}
+
+/// The agreement bound of a cache value of type `T` with the core's `f64` one.
+fn cache_bound<T: Element>(theta: f64, a: f64) -> f64 {
+    match T::MANTISSA_BITS {
+        24 => bound::agree_cache_f32(theta, a),
+        53 => bound::agree_cache_f64(theta, a),
+        m => reduced::agree_cache(m, theta, a),
+    }
+}
+
 /// Applies RoPE to `x0` with posenc-simd and checks every vector against the core's rotation
 /// of the same inputs in `f64`.
 fn check_apply<T: Element>(
@@ -81,7 +100,6 @@ fn check_apply<T: Element>(
     let (hd, tokens, a) = (rope.head_dim(), positions.len(), rope.attention_factor());
     let mut x = x0.to_vec();
     rope_apply(rope, layout, heads, given, &mut x).unwrap();
-    let f32_data = T::MANTISSA_BITS == 24;
     for (k, &p) in positions.iter().enumerate() {
         for h in 0..heads {
             let at = row_start(layout, heads, tokens, hd, k, h);
@@ -92,11 +110,7 @@ fn check_apply<T: Element>(
                 let (cu, cv) = rope.pair_columns(pair).unwrap();
                 let theta = p * rope.frequency(pair).unwrap();
                 let (u, v) = (before[cu].to_f64(), before[cv].to_f64());
-                let b = if f32_data {
-                    bound::agree_pair_f32(theta, a, u, v)
-                } else {
-                    bound::agree_pair_f64(theta, a, u, v)
-                };
+                let b = pair_bound::<T>(theta, a, u, v);
                 for column in [cu, cv] {
                     let error = (after[column].to_f64() - reference[column]).abs();
                     worst.see(error, b, || {
@@ -119,7 +133,6 @@ fn check_apply<T: Element>(
 fn check_cache<T: Element>(rope: &Rope<'_>, positions: &[f64], worst: &Worst) {
     let (n, r, a) = (rope.pairs(), rope.rotary_dim(), rope.attention_factor());
     let tokens = positions.len();
-    let f32_data = T::MANTISSA_BITS == 24;
     let each = TokenPositions::Each(positions);
     let cache = |layout: CacheLayout, first_width: usize, second_width: usize| {
         let mut first = vec![T::default(); tokens * first_width];
@@ -135,11 +148,7 @@ fn check_cache<T: Element>(rope: &Rope<'_>, positions: &[f64], worst: &Worst) {
         rope.cache_row(p, &mut reference).unwrap();
         for i in 0..n {
             let theta = p * rope.frequency(i).unwrap();
-            let b = if f32_data {
-                bound::agree_cache_f32(theta, a)
-            } else {
-                bound::agree_cache_f64(theta, a)
-            };
+            let b = cache_bound::<T>(theta, a);
             let (c, s) = (reference[i], reference[n + i]);
             let cell = |what: &str, got: T, exact: f64| {
                 worst.see((got.to_f64() - exact).abs(), b, || {
@@ -245,25 +254,31 @@ const POSITIONS: [f64; 9] = [
     2_147_483_648.5,
 ];
 
+/// The worst fractions of the four types, as a report's columns.
+fn fractions(worst: &[Worst; 4]) -> String {
+    let [w32, w64, w16, wb16] = worst.each_ref().map(Worst::get);
+    format!("f32 {w32:.3}  f64 {w64:.3}  f16 {w16:.3}  bf16 {wb16:.3}")
+}
+
+/// [`check_apply`] on data of type `T` at every one of [`POSITIONS`].
+fn apply_at_positions<T: Element>(rope: &Rope<'_>, layout: HeadLayout, heads: usize, w: &Worst) {
+    let len = POSITIONS.len() * heads * rope.head_dim();
+    let each = TokenPositions::Each(&POSITIONS);
+    check_apply(rope, layout, heads, &POSITIONS, each, &data::<T>(len, 7), w);
+}
+
 #[test]
 fn apply_agrees_with_the_core_in_every_layout() {
     let mut report = Vec::new();
     for (name, rope) in all_configs() {
-        let (w32, w64) = (Worst::default(), Worst::default());
-        let heads = 3;
-        let len = POSITIONS.len() * heads * rope.head_dim();
+        let w: [Worst; 4] = Default::default();
         for layout in [HeadLayout::TokensHeads, HeadLayout::HeadsTokens] {
-            let x32 = data::<f32>(len, 7);
-            let x64 = data::<f64>(len, 7);
-            let each = TokenPositions::Each(&POSITIONS);
-            check_apply(&rope, layout, heads, &POSITIONS, each, &x32, &w32);
-            check_apply(&rope, layout, heads, &POSITIONS, each, &x64, &w64);
+            apply_at_positions::<f32>(&rope, layout, 3, &w[0]);
+            apply_at_positions::<f64>(&rope, layout, 3, &w[1]);
+            apply_at_positions::<f16>(&rope, layout, 3, &w[2]);
+            apply_at_positions::<bf16>(&rope, layout, 3, &w[3]);
         }
-        report.push(format!(
-            "{name:>30}: f32 {:.3}  f64 {:.3}",
-            w32.get(),
-            w64.get()
-        ));
+        report.push(format!("{name:>30}: {}", fractions(&w)));
     }
     println!(
         "rotated pairs, worst fraction of the agreement bound:\n{}",
@@ -275,14 +290,12 @@ fn apply_agrees_with_the_core_in_every_layout() {
 fn caches_agree_with_the_core_in_every_layout() {
     let mut report = Vec::new();
     for (name, rope) in all_configs() {
-        let (w32, w64) = (Worst::default(), Worst::default());
-        check_cache::<f32>(&rope, &POSITIONS, &w32);
-        check_cache::<f64>(&rope, &POSITIONS, &w64);
-        report.push(format!(
-            "{name:>30}: f32 {:.3}  f64 {:.3}",
-            w32.get(),
-            w64.get()
-        ));
+        let w: [Worst; 4] = Default::default();
+        check_cache::<f32>(&rope, &POSITIONS, &w[0]);
+        check_cache::<f64>(&rope, &POSITIONS, &w[1]);
+        check_cache::<f16>(&rope, &POSITIONS, &w[2]);
+        check_cache::<bf16>(&rope, &POSITIONS, &w[3]);
+        report.push(format!("{name:>30}: {}", fractions(&w)));
     }
     println!(
         "cache values, worst fraction of the agreement bound:\n{}",
@@ -294,10 +307,16 @@ fn caches_agree_with_the_core_in_every_layout() {
 /// as head slices: the same bits every way.
 #[test]
 fn the_bits_do_not_depend_on_how_a_block_is_given() {
+    bits_do_not_depend_on_how_a_block_is_given::<f32>();
+    bits_do_not_depend_on_how_a_block_is_given::<f16>();
+    bits_do_not_depend_on_how_a_block_is_given::<bf16>();
+}
+
+fn bits_do_not_depend_on_how_a_block_is_given<T: Element>() {
     for (name, rope) in all_configs() {
         let (heads, tokens, hd) = (4, 37, rope.head_dim());
         let start = 99_990.5;
-        let x0 = data::<f32>(heads * tokens * hd, 11);
+        let x0 = data::<T>(heads * tokens * hd, 11);
         let mut whole = x0.clone();
         rope_apply(
             &rope,
@@ -319,7 +338,7 @@ fn the_bits_do_not_depend_on_how_a_block_is_given() {
             rope_apply(&rope, HeadLayout::TokensHeads, heads, given, part).unwrap();
             first += count;
         }
-        assert!(whole == pieces, "{name}: pieces differ");
+        assert!(whole == pieces, "{name} {}: pieces differ", T::NAME);
         // Listed positions.
         let listed: Vec<f64> = (0..tokens)
             .map(|k| posenc_simd::row_position(start, k as u64))
@@ -335,8 +354,8 @@ fn the_bits_do_not_depend_on_how_a_block_is_given() {
         .unwrap();
         assert!(whole == each, "{name}: listed positions differ");
         // [heads, tokens, head_dim], as one block and as head slices.
-        let transpose = |x: &[f32]| {
-            let mut out = vec![0.0f32; x.len()];
+        let transpose = |x: &[T]| {
+            let mut out = vec![T::default(); x.len()];
             for k in 0..tokens {
                 for h in 0..heads {
                     let from = row_start(HeadLayout::TokensHeads, heads, tokens, hd, k, h);
@@ -357,7 +376,7 @@ fn the_bits_do_not_depend_on_how_a_block_is_given() {
         .unwrap();
         assert!(htd == transpose(&whole), "{name}: the layouts differ");
         let mut sliced = transpose(&x0);
-        let mut slices: Vec<&mut [f32]> = sliced.chunks_exact_mut(tokens * hd).collect();
+        let mut slices: Vec<&mut [T]> = sliced.chunks_exact_mut(tokens * hd).collect();
         rope_apply_heads(&rope, TokenPositions::from_start(start), &mut slices).unwrap();
         assert!(sliced == htd, "{name}: head slices differ");
     }
@@ -551,6 +570,13 @@ fn pool(threads: usize) -> rayon::ThreadPool {
 /// posenc-simd calls' bits on pools of 1, 2, 3 and 7 threads.
 #[test]
 fn parallel_is_sequential_simd_bit_for_bit_on_any_pool() {
+    parallel_is_sequential_simd::<f32>(300);
+    // The reduced types on fewer tokens (a debug build): still several tasks.
+    parallel_is_sequential_simd::<f16>(100);
+    parallel_is_sequential_simd::<bf16>(100);
+}
+
+fn parallel_is_sequential_simd<T: Element>(tokens: usize) {
     use posenc_parallel::BatchPositions;
     // (configuration, heads, tokens per sequence, cache positions): every call of the presets
     // cut into several tasks in both layouts (posenc-parallel's tasks are about 2 MiB of
@@ -558,15 +584,15 @@ fn parallel_is_sequential_simd_bit_for_bit_on_any_pool() {
     // posenc-simd's buffers goes through the core, which is slow in a debug build, so it gets
     // a small batch (one task) and a cache of several tasks.
     let configs = [
-        (RopePreset::Llama2.rope().unwrap(), 32, 300, 5000),
-        (RopePreset::GptJ6B.rope().unwrap(), 32, 300, 5000),
-        (RopePreset::GptNeoX20B.rope().unwrap(), 32, 300, 5000),
+        (RopePreset::Llama2.rope().unwrap(), 32, tokens, 5000),
+        (RopePreset::GptJ6B.rope().unwrap(), 32, tokens, 5000),
+        (RopePreset::GptNeoX20B.rope().unwrap(), 32, tokens, 5000),
         (Rope::builder(1024).build().unwrap(), 1, 4, 600),
     ];
     for (rope, heads, tokens, positions) in configs {
         let (batch, hd) = (3, rope.head_dim());
         let sequence = heads * tokens * hd;
-        let x0 = data::<f32>(batch * sequence, 5);
+        let x0 = data::<T>(batch * sequence, 5);
         let starts = [0.0, 4096.5, 1e6];
         let listed: Vec<f64> = (0..batch * tokens)
             .map(|i| (i * 37 % 1000) as f64 * 101.25)
@@ -600,7 +626,11 @@ fn parallel_is_sequential_simd_bit_for_bit_on_any_pool() {
                         )
                     })
                     .unwrap();
-                    assert!(x == *expected, "{layout:?} {kind}, {threads} threads");
+                    assert!(
+                        x == *expected,
+                        "{} {layout:?} {kind}, {threads} threads",
+                        T::NAME
+                    );
                 }
             }
         }
@@ -615,14 +645,14 @@ fn parallel_is_sequential_simd_bit_for_bit_on_any_pool() {
                 first: 7,
             };
             let mut want = (
-                vec![0.0f32; positions * first_len],
-                vec![0.0f32; positions * second_len],
+                vec![T::default(); positions * first_len],
+                vec![T::default(); positions * second_len],
             );
             rope_cache(&rope, layout, given, &mut want.0, &mut want.1).unwrap();
             for threads in [1, 2, 3, 7] {
                 let mut got = (
-                    vec![0.0f32; positions * first_len],
-                    vec![0.0f32; positions * second_len],
+                    vec![T::default(); positions * first_len],
+                    vec![T::default(); positions * second_len],
                 );
                 pool(threads)
                     .install(|| {
@@ -808,4 +838,54 @@ fn golden_rows_are_within_the_fast_path_bounds() {
             w[0], w[1], w[2], w[3]
         );
     }
+}
+
+/// The `rope.csv` rows through posenc-simd in `f16` and `bf16`: cache values within the SPEC's
+/// reduced bound ([`reduced::cache`]), and the pair (1, 0) rotated within [`reduced::pair`].
+#[test]
+fn golden_rows_are_within_the_reduced_bounds() {
+    fn check<T: Element>() -> [f64; 2] {
+        let mut worst = [0.0f64; 2];
+        for case in posenc_testkit::rope_golden::cases() {
+            let mut positions: Vec<f64> = case.rows.iter().map(|r| r.position).collect();
+            positions.dedup();
+            let (n, r) = (case.rope.pairs(), case.rope.rotary_dim());
+            let mut cache = vec![T::default(); positions.len() * r];
+            let each = TokenPositions::Each(&positions);
+            rope_cache(&case.rope, CacheLayout::Vllm, each, &mut cache, &mut []).unwrap();
+            let mut x = vec![T::default(); case.rows.len() * r];
+            let listed: Vec<f64> = case.rows.iter().map(|row| row.position).collect();
+            for (k, row) in case.rows.iter().enumerate() {
+                x[k * r + row.pair] = T::from_f64(1.0); // the Half pairing's u
+            }
+            let given = TokenPositions::Each(&listed);
+            rope_apply(&case.rope, HeadLayout::TokensHeads, 1, given, &mut x).unwrap();
+            for (k, row) in case.rows.iter().enumerate() {
+                let a = row.attention;
+                let (ec, es) = (a * row.cos, a * row.sin);
+                let t = positions.iter().position(|&p| p == row.position).unwrap();
+                let (i, m) = (row.pair, T::MANTISSA_BITS);
+                let what = || format!("{} {} p={} pair {i}", T::NAME, case.name, row.position);
+                let cached = [cache[t * r + i], cache[t * r + n + i]];
+                let rotated = [x[k * r + i], x[k * r + n + i]];
+                for (slot, got, bound) in [
+                    (0, cached, reduced::cache(m, a)),
+                    (1, rotated, reduced::pair(m, a, 1.0, 0.0)),
+                ] {
+                    for (got, exact) in got.iter().zip([ec, es]) {
+                        let fraction = (got.to_f64() - exact).abs() / bound;
+                        assert!(fraction <= 1.0, "{}: {fraction}", what());
+                        worst[slot] = worst[slot].max(fraction);
+                    }
+                }
+            }
+        }
+        worst
+    }
+    let (h, b) = (check::<f16>(), check::<bf16>());
+    println!(
+        "posenc-simd RoPE vs golden, worst fraction of the reduced bound: \
+         cache f16 {:.3} bf16 {:.3}, pair f16 {:.3} bf16 {:.3}",
+        h[0], b[0], h[1], b[1]
+    );
 }

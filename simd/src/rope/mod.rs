@@ -6,6 +6,7 @@
 //! is swept over them: their cost vanishes against the memory traffic. See `sweep` for the
 //! arithmetic and its error, `vector::rope_kernel` for the angles.
 
+mod reduced;
 pub(crate) mod sweep;
 
 use posenc_core::{Element, Error, Pairing, Rope};
@@ -189,6 +190,7 @@ impl<'a> PreparedRope<'a> {
             },
         };
         match &self.desc {
+            Some(desc) if reduced_data::<T>() => reduced::cache(desc, tokens, positions, out),
             Some(desc) => backend::cache(desc, tokens, positions, out),
             None => sweep::wide_cache(self.rope, tokens, |k| positions.at(k), out),
         }
@@ -203,10 +205,17 @@ impl<'a> PreparedRope<'a> {
         target: Target<'_, '_, T>,
     ) {
         match &self.desc {
+            Some(desc) if reduced_data::<T>() => reduced::apply(desc, tokens, positions, target),
             Some(desc) => backend::apply(desc, tokens, positions, target),
             None => sweep::wide_apply(self.rope, tokens, |k| positions.at(k), target),
         }
     }
+}
+
+/// Whether `T` is `f16` or `bf16`, which the `f32` path computes and rounds once (see
+/// `reduced`).
+const fn reduced_data<T: Element>() -> bool {
+    T::MANTISSA_BITS < f32::MANTISSA_DIGITS
 }
 
 /// How the query or key vectors of a block are laid out in memory.

@@ -74,7 +74,7 @@ impl Coeff for f32 {
     fn from_row(row: RowMut<'_>) -> Option<&mut [f32]> {
         match row {
             RowMut::F32(x) => Some(x),
-            RowMut::F64(_) => None,
+            _ => None,
         }
     }
 }
@@ -89,7 +89,7 @@ impl Coeff for f64 {
     fn from_row(row: RowMut<'_>) -> Option<&mut [f64]> {
         match row {
             RowMut::F64(x) => Some(x),
-            RowMut::F32(_) => None,
+            _ => None,
         }
     }
 }

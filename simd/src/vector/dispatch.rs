@@ -19,12 +19,28 @@ static AVX2_FMA: AtomicU8 = AtomicU8::new(UNKNOWN);
 /// Whether this CPU and OS run AVX2 and FMA instructions.
 #[inline]
 pub(crate) fn avx2_fma() -> bool {
-    match AVX2_FMA.load(Ordering::Relaxed) {
+    cached(&AVX2_FMA, detect)
+}
+
+static F16C: AtomicU8 = AtomicU8::new(UNKNOWN);
+
+/// Whether this CPU runs F16C's conversions, where it runs AVX2 and FMA (whose check includes
+/// the OS's support of the YMM registers, which F16C's 256-bit forms need too).
+#[inline]
+pub(crate) fn f16c() -> bool {
+    // CPUID.1:ECX: F16C is bit 29.
+    cached(&F16C, || avx2_fma() && cpuid(1, 0).ecx & (1 << 29) != 0)
+}
+
+/// The answer of `detect`, asked once and kept in `flag`.
+#[inline]
+fn cached(flag: &AtomicU8, detect: impl FnOnce() -> bool) -> bool {
+    match flag.load(Ordering::Relaxed) {
         PRESENT => true,
         ABSENT => false,
         _ => {
             let present = detect();
-            AVX2_FMA.store(if present { PRESENT } else { ABSENT }, Ordering::Relaxed);
+            flag.store(if present { PRESENT } else { ABSENT }, Ordering::Relaxed);
             present
         }
     }
@@ -73,5 +89,8 @@ mod tests {
         assert_eq!(super::avx2_fma(), std_says);
         // Cached: the same answer again.
         assert_eq!(super::avx2_fma(), std_says);
+        let f16c = std_says && std::is_x86_feature_detected!("f16c");
+        assert_eq!(super::f16c(), f16c);
+        assert_eq!(super::f16c(), f16c);
     }
 }

@@ -50,6 +50,11 @@ impl<'a> Plan<'a> {
         Exponent::new(enc).map(|exponent| Plan { enc, exponent })
     }
 
+    /// The encoding's `d_model`.
+    pub(crate) fn d_model(&self) -> usize {
+        self.enc.d_model()
+    }
+
     /// Rows `0..rows` of `out` (`rows · d_model` values), row `t` at `position(t)`, on lanes `L`.
     #[inline(always)]
     pub(crate) fn run<L: Lanes, T: Element>(

@@ -69,6 +69,7 @@ mod kernel;
 mod lanes;
 mod lanes32;
 mod recurrence;
+mod reduced;
 pub(crate) mod rope_kernel;
 mod rope_lanes;
 mod sincos;
@@ -78,6 +79,7 @@ mod stream;
 use posenc_core::{Element, Encoding, Positions, RowMut, Rows};
 use wide::f64x4;
 
+use crate::convert::Convert;
 use crate::scalar;
 use kernel::{Mode, Plan};
 
@@ -136,6 +138,27 @@ impl Isa {
         }
     }
 
+    /// How blocks of `f32` are converted to `f16`/`bf16` with these lanes: F16C (and AVX2
+    /// for `bf16`) where the CPU has it with AVX2+FMA, portable code otherwise.
+    #[inline]
+    pub(crate) fn convert(self) -> Convert {
+        match self {
+            #[cfg(all(
+                target_arch = "x86_64",
+                not(all(target_feature = "avx2", target_feature = "fma"))
+            ))]
+            Isa::Avx2 if dispatch::f16c() => Convert::F16c,
+            #[cfg(all(
+                target_arch = "x86_64",
+                target_feature = "avx2",
+                target_feature = "fma",
+                target_feature = "f16c"
+            ))]
+            Isa::Wide => Convert::F16c,
+            _ => Convert::Scalar,
+        }
+    }
+
     /// Runs the kernel on these lanes.
     #[inline(always)]
     fn run<T: Element>(
@@ -174,6 +197,7 @@ impl Isa {
     /// One row; validated by the caller.
     pub(crate) fn encode_row<T: Element>(self, enc: &Encoding, position: f64, out: &mut [T]) {
         match Plan::new(enc) {
+            Some(plan) if reduced::direct(self, &plan, Mode::Write, 1, |_| position, out) => {}
             Some(plan) => self.run(&plan, Mode::Write, 1, |_| position, out),
             None => scalar::encode_row(enc, position, out),
         }
@@ -183,6 +207,8 @@ impl Isa {
     pub(crate) fn encode_rows<T: Element>(self, rows: &Rows<'_>, out: &mut [T]) {
         match (Plan::new(rows.encoding()), T::as_row_mut(out)) {
             (Some(plan), RowMut::F32(out)) => self.table_f32(&plan, rows, out),
+            (Some(plan), RowMut::F16(out)) => reduced::table(self, &plan, rows, out),
+            (Some(plan), RowMut::Bf16(out)) => reduced::table(self, &plan, rows, out),
             (Some(plan), RowMut::F64(out)) => {
                 self.run(&plan, Mode::Write, rows.len(), |t| rows.position(t), out);
             }
@@ -192,8 +218,10 @@ impl Isa {
 
     /// Validated rows added to a buffer of their length.
     pub(crate) fn add_rows<T: Element>(self, rows: &Rows<'_>, inout: &mut [T]) {
+        let position = |t| rows.position(t);
         match Plan::new(rows.encoding()) {
-            Some(plan) => self.run(&plan, Mode::Add, rows.len(), |t| rows.position(t), inout),
+            Some(plan) if reduced::direct(self, &plan, Mode::Add, rows.len(), position, inout) => {}
+            Some(plan) => self.run(&plan, Mode::Add, rows.len(), position, inout),
             None => scalar::add_rows(rows, inout),
         }
     }
@@ -202,6 +230,8 @@ impl Isa {
     pub(crate) fn encode_positions<T: Element>(self, positions: &Positions<'_>, out: &mut [T]) {
         let list = positions.as_slice();
         match Plan::new(positions.encoding()) {
+            Some(plan)
+                if reduced::direct(self, &plan, Mode::Write, list.len(), |t| list[t], out) => {}
             Some(plan) => self.run(&plan, Mode::Write, list.len(), |t| list[t], out),
             None => scalar::encode_positions(positions, out),
         }

@@ -19,7 +19,7 @@
 use std::hint::black_box;
 
 use no_panic::no_panic;
-use posenc_core::{Encoding, EncodingBuilder, Error, Layout, Preset};
+use posenc_core::{Encoding, EncodingBuilder, Error, Layout, Preset, bf16, f16};
 
 #[no_panic]
 fn build(builder: EncodingBuilder) -> Result<Encoding, Error> {
@@ -76,6 +76,8 @@ macro_rules! vector_wrappers {
 vector_wrappers! { enc: Encoding;
     encode_f32 => encode(f32);
     encode_f64 => encode(f64);
+    encode_f16 => encode(f16);
+    encode_bf16 => encode(bf16);
     rotate_f32 => rotate(f32);
     rotate_f64 => rotate(f64);
 }
@@ -94,7 +96,7 @@ fn preset_from_str(text: &str) -> Result<Preset, Error> {
 
 mod rope {
     use no_panic::no_panic;
-    use posenc_core::{Error, Rope, RopeBuilder, RopePreset};
+    use posenc_core::{Error, Rope, RopeBuilder, RopePreset, bf16, f16};
 
     #[no_panic]
     pub fn build(builder: RopeBuilder<'_>) -> Result<Rope<'_>, Error> {
@@ -111,6 +113,8 @@ mod rope {
         apply_heads_f64 => apply_heads(f64);
         apply_inverse_f32 => apply_inverse(f32);
         cache_row_f32 => cache_row(f32);
+        apply_bf16 => apply(bf16);
+        cache_row_f16 => cache_row(f16);
     }
 
     #[no_panic]
@@ -160,7 +164,11 @@ fn rope_main() -> bool {
         ok &= rope::apply_inverse_f32(&r, p, &mut x).is_ok();
         ok &= rope::cache_row_f32(&r, p, &mut x).is_ok();
         ok &= rope::frequency(&r, black_box(3)).is_ok();
-        black_box((x, heads));
+        let mut halves = black_box([posenc_core::f16::ZERO; 64]);
+        let mut brains = black_box([posenc_core::bf16::ONE; 64]);
+        ok &= rope::cache_row_f16(&r, p, &mut halves).is_ok();
+        ok &= rope::apply_bf16(&r, p, &mut brains).is_ok();
+        black_box((x, heads, halves, brains));
     }
     ok &= rope::preset(black_box(RopePreset::Llama31)).is_ok();
     ok &= rope::preset_from_str(black_box("deepseek-v3")).is_ok();
@@ -181,7 +189,11 @@ fn main() {
     let p = black_box(12_345.5);
     let mut row32 = vec![0.0f32; black_box(d)];
     let mut row64 = vec![0.0f64; black_box(d)];
+    let mut row16 = vec![f16::ZERO; black_box(d)];
+    let mut rowb16 = vec![bf16::ZERO; black_box(d)];
     let results = [
+        encode_f16(&enc, p, &mut row16).is_ok(),
+        encode_bf16(&enc, p, &mut rowb16).is_ok(),
         encode_f32(&enc, p, &mut row32).is_ok(),
         encode_f64(&enc, p, &mut row64).is_ok(),
         rotate_f32(&enc, black_box(2.0), &mut row32).is_ok(),
@@ -196,5 +208,5 @@ fn main() {
         layout_from_str(black_box("interleaved")).is_ok(),
         preset_from_str(black_box("whisper")).is_ok(),
     ];
-    black_box((results, row32, row64));
+    black_box((results, row32, row64, row16, rowb16));
 }
