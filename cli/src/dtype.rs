@@ -1,15 +1,15 @@
 //! The element types a file holds, and the one place where computed values become their bits.
 //!
-//! Every dtype is computed in the library's element type of the same name ([`Element`]):
-//! `f16` and `bf16` values are the library's `f32` fast-path values rounded once (its SIMD
-//! conversions), within the SPEC's "Reduced-precision outputs" bounds (half an ulp at 1.0
-//! plus 2^-23). [`Dtype::compute`] names the type and [`le_bytes`] turns a computed block
-//! into the file's bytes.
+//! The library computes in `f32` or `f64` (its [`Element`] types). An `f16` or `bf16` output
+//! is computed in `f64` (within 2^-48·(1 + |θ|) of exact) and rounded **once**, to nearest
+//! with ties to even, to the output type ([`round_f16`], [`round_bf16`]): the SPEC's
+//! "Reduced-precision outputs". [`Dtype::compute`] says which library type computes a dtype
+//! and [`le_bytes`] turns a computed block into the file's bytes; when the library gains
+//! `f16`/`bf16` element types, these are all that changes.
 //!
-//! Where a value is rounded here (an `f64` block written as `f16`, a CSV value), the rounding
-//! is the core's [`Element::from_f64`] (round to odd in `f32`, then to nearest even: one
-//! correct rounding), not `half`'s own `from_f64`, which rounds twice (the test below shows
-//! it).
+//! The rounding itself is the core's [`Element::from_f64`] for `f16` and `bf16` (round to
+//! odd in `f32`, then to nearest even: one correct rounding), not `half`'s own `from_f64`,
+//! which rounds twice (the test below shows it).
 
 use posenc_core::Row;
 use posenc_parallel::{Element, bf16, f16};
@@ -17,18 +17,13 @@ use posenc_parallel::{Element, bf16, f16};
 use crate::Dtype;
 use crate::errors::CliError;
 
-/// The library type a [`Dtype`] is computed in: the output type itself, each an [`Element`]
-/// of the library.
+/// The library type a [`Dtype`] is computed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Compute {
-    /// `f32`.
+    /// `f32`: the output itself.
     F32,
-    /// `f64`.
+    /// `f64`: the output itself, or the accurate value an `f16`/`bf16` is rounded from.
     F64,
-    /// `f16`: the library's `f32` fast-path value rounded once (its SIMD conversions).
-    F16,
-    /// `bf16`: as `f16`.
-    Bf16,
 }
 
 impl Dtype {
@@ -82,13 +77,12 @@ impl Dtype {
         Dtype::ALL.into_iter().find(|d| d.safetensors() == dtype)
     }
 
-    /// The library type that computes this dtype: itself.
+    /// The library type that computes this dtype: itself for `f32`/`f64`, `f64` for the
+    /// reduced types (rounded once from it by [`le_bytes`]).
     pub(crate) const fn compute(self) -> Compute {
         match self {
             Dtype::F32 => Compute::F32,
-            Dtype::F64 => Compute::F64,
-            Dtype::F16 => Compute::F16,
-            Dtype::Bf16 => Compute::Bf16,
+            Dtype::F64 | Dtype::F16 | Dtype::Bf16 => Compute::F64,
         }
     }
 
@@ -130,17 +124,6 @@ pub(crate) fn le_bytes<'a, T: Element>(
         }
         (Dtype::F64, Row::F64(values)) if cfg!(target_endian = "little") => {
             return bytemuck::cast_slice(values);
-        }
-        // Already the file's type: its bits, no rounding.
-        (Dtype::F16, Row::F16(values)) => {
-            scratch.clear();
-            scratch.extend(values.iter().flat_map(|v| v.to_le_bytes()));
-            return scratch;
-        }
-        (Dtype::Bf16, Row::Bf16(values)) => {
-            scratch.clear();
-            scratch.extend(values.iter().flat_map(|v| v.to_le_bytes()));
-            return scratch;
         }
         _ => {}
     }

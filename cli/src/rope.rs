@@ -8,7 +8,7 @@
 
 use posenc_parallel::{
     CacheLayout, Element, Llama3, LongRope, Pairing, Rope, RopePreset, Scaling, TokenPositions,
-    Yarn, bf16, f16, row_position,
+    Yarn, row_position,
 };
 
 use crate::args::Format;
@@ -498,12 +498,6 @@ pub(crate) fn run(args: &RopeArgs) -> Result<(), CliError> {
         }
         Compute::F64 => {
             stream_cache::<f64>(&rope, layout, &rows, width, tensors.len(), args, &bar, out)
-        }
-        Compute::F16 => {
-            stream_cache::<f16>(&rope, layout, &rows, width, tensors.len(), args, &bar, out)
-        }
-        Compute::Bf16 => {
-            stream_cache::<bf16>(&rope, layout, &rows, width, tensors.len(), args, &bar, out)
         }
     };
     args.config.run_in_pool(|| job(&mut out))?;

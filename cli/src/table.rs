@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use posenc_parallel::{Element, Encoding, Error, bf16, f16};
+use posenc_parallel::{Element, Encoding, Error};
 
 use crate::args::{Dtype, Format, TableArgs};
 use crate::config::describe;
@@ -52,8 +52,6 @@ pub(crate) fn run(args: &TableArgs) -> Result<(), CliError> {
     args.encoding.run_in_pool(|| match args.dtype.compute() {
         Compute::F32 => job.stream::<f32>(&mut out),
         Compute::F64 => job.stream::<f64>(&mut out),
-        Compute::F16 => job.stream::<f16>(&mut out),
-        Compute::Bf16 => job.stream::<bf16>(&mut out),
     })?;
     bar.finish_and_clear();
     let (name, written) = (out.name(), out.written());
