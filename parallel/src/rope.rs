@@ -115,14 +115,10 @@ fn task_positions<'a>(
     count: usize,
 ) -> TokenPositions<'a> {
     match positions {
-        BatchPositions::Starts(starts) => TokenPositions::Consecutive {
-            start: starts.get(b).copied().unwrap_or(0.0),
-            first: first as u64,
-        },
-        BatchPositions::Each(list) => {
-            let at = b * tokens + first;
-            TokenPositions::Each(list.get(at..at + count).unwrap_or_default())
+        BatchPositions::Starts(starts) => {
+            TokenPositions::from_start(starts.get(b).copied().unwrap_or(0.0)).part(first, count)
         }
+        BatchPositions::Each(list) => TokenPositions::Each(list).part(b * tokens + first, count),
     }
 }
 
@@ -231,16 +227,7 @@ pub fn rope_cache<T: Element>(
     let per_task = tokens_per_task::<T>(CHUNK_BYTES, unit + second_unit);
     let prepared = PreparedRope::new(rope);
     let task = |c: usize, first_part: &mut [T], second_part: &mut [T]| {
-        let (at, count) = (c * per_task, first_part.len() / unit);
-        let given = match positions {
-            TokenPositions::Consecutive { start, first } => TokenPositions::Consecutive {
-                start,
-                first: first + at as u64,
-            },
-            TokenPositions::Each(list) => {
-                TokenPositions::Each(list.get(at..at + count).unwrap_or_default())
-            }
-        };
+        let given = positions.part(c * per_task, first_part.len() / unit);
         prepared.cache(layout, given, first_part, second_part)
     };
     let firsts = first.par_chunks_mut(per_task * unit);

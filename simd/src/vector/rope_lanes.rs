@@ -11,16 +11,48 @@ use wide::{f32x8, f64x4};
 use super::lanes::Lanes;
 use crate::rope::sweep::Rot;
 
-/// The `f64` lanes the angles are made on, and the vectors of the same instruction set for
-/// each data type.
+/// The `f64` lanes the angles are made on (which rotate `f64` data themselves), and the `f32`
+/// vector of the same instruction set.
 pub(crate) trait RopeLanes: Lanes {
     type F32: Rot<Elem = f32>;
-    type F64: Rot<Elem = f64>;
 }
 
 impl RopeLanes for f64x4 {
     type F32 = f32x8;
-    type F64 = f64x4;
+}
+
+/// Every `f64` lane type rotates `f64` data with its own operations.
+impl<L: Lanes> Rot for L {
+    type Elem = f64;
+    const N: usize = 4;
+    #[inline(always)]
+    fn load(x: &[f64]) -> Self {
+        x.first_chunk::<4>().map_or(L::splat(0.0), |a| L::new(*a))
+    }
+    #[inline(always)]
+    fn store(self, x: &mut [f64]) {
+        if let Some(out) = x.first_chunk_mut::<4>() {
+            Lanes::store(self, out);
+        }
+    }
+    #[inline(always)]
+    fn mul(self, other: Self) -> Self {
+        self * other
+    }
+    #[inline(always)]
+    fn mul_add(self, a: Self, b: Self) -> Self {
+        Lanes::mul_add(self, a, b)
+    }
+    #[inline(always)]
+    fn mul_sub(self, a: Self, b: Self) -> Self {
+        Lanes::mul_sub(self, a, b)
+    }
+    #[inline(always)]
+    fn swap_pairs(self) -> Self {
+        let mut a = [0.0; 4];
+        Lanes::store(self, &mut a);
+        L::new([a[1], a[0], a[3], a[2]])
+    }
 }
 
 impl Rot for f32x8 {
@@ -55,38 +87,6 @@ impl Rot for f32x8 {
     }
 }
 
-impl Rot for f64x4 {
-    type Elem = f64;
-    const N: usize = 4;
-    #[inline(always)]
-    fn load(x: &[f64]) -> Self {
-        x.first_chunk::<4>().map_or(f64x4::ZERO, |a| f64x4::new(*a))
-    }
-    #[inline(always)]
-    fn store(self, x: &mut [f64]) {
-        if let Some(out) = x.first_chunk_mut::<4>() {
-            *out = self.to_array();
-        }
-    }
-    #[inline(always)]
-    fn mul(self, other: Self) -> Self {
-        self * other
-    }
-    #[inline(always)]
-    fn mul_add(self, a: Self, b: Self) -> Self {
-        f64x4::mul_add(self, a, b)
-    }
-    #[inline(always)]
-    fn mul_sub(self, a: Self, b: Self) -> Self {
-        f64x4::mul_sub(self, a, b)
-    }
-    #[inline(always)]
-    fn swap_pairs(self) -> Self {
-        let a = self.to_array();
-        f64x4::new([a[1], a[0], a[3], a[2]])
-    }
-}
-
 #[cfg(all(target_arch = "x86_64", not(feature = "scalar-math")))]
 mod avx2 {
     //! AVX2+FMA vectors. As for `lanes::Avx2`, a value of these types is only ever made inside
@@ -102,7 +102,6 @@ mod avx2 {
 
     impl RopeLanes for Avx2 {
         type F32 = Avx2x8;
-        type F64 = Avx2;
     }
 
     impl Rot for Avx2x8 {
@@ -143,47 +142,6 @@ mod avx2 {
         fn swap_pairs(self) -> Self {
             // SAFETY: AVX (module docs).
             Avx2x8(unsafe { _mm256_permute_ps::<0b10_11_00_01>(self.0) })
-        }
-    }
-
-    impl Rot for Avx2 {
-        type Elem = f64;
-        const N: usize = 4;
-        #[inline(always)]
-        fn load(x: &[f64]) -> Self {
-            match x.first_chunk::<4>() {
-                // SAFETY: AVX (module docs); the pointer is to four readable f64.
-                Some(a) => Avx2(unsafe { _mm256_loadu_pd(a.as_ptr()) }),
-                // SAFETY: AVX (module docs).
-                None => Avx2(unsafe { _mm256_setzero_pd() }),
-            }
-        }
-        #[inline(always)]
-        fn store(self, x: &mut [f64]) {
-            if let Some(out) = x.first_chunk_mut::<4>() {
-                // SAFETY: AVX (module docs); the pointer is to four writable f64.
-                unsafe { _mm256_storeu_pd(out.as_mut_ptr(), self.0) }
-            }
-        }
-        #[inline(always)]
-        fn mul(self, other: Self) -> Self {
-            // SAFETY: AVX (module docs).
-            Avx2(unsafe { _mm256_mul_pd(self.0, other.0) })
-        }
-        #[inline(always)]
-        fn mul_add(self, a: Self, b: Self) -> Self {
-            // SAFETY: FMA (module docs).
-            Avx2(unsafe { _mm256_fmadd_pd(self.0, a.0, b.0) })
-        }
-        #[inline(always)]
-        fn mul_sub(self, a: Self, b: Self) -> Self {
-            // SAFETY: FMA (module docs).
-            Avx2(unsafe { _mm256_fmsub_pd(self.0, a.0, b.0) })
-        }
-        #[inline(always)]
-        fn swap_pairs(self) -> Self {
-            // SAFETY: AVX (module docs).
-            Avx2(unsafe { _mm256_permute_pd::<0b0101>(self.0) })
         }
     }
 }
