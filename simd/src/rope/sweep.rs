@@ -17,6 +17,8 @@
 //! angle's share: about 0.8 of the backend bound `2^−22·a·(|u| + |v|)` (unfused lanes round
 //! `u·C` too, and stay below 1.0).
 
+use core::slice;
+
 use posenc_core::{Element, Rope, RowMut};
 
 use super::{Desc, MAX_PAIRS};
@@ -308,10 +310,15 @@ fn sweep<R: Rot, T: Element>(
             for (token, coeffs) in tokens.zip(tile.tokens(stride)) {
                 let mut groups = concrete::<T, R::Elem>(token).chunks_exact_mut(GROUP * hd);
                 for group in groups.by_ref() {
-                    rotate::<R, GROUP>(desc, split(group, hd), coeffs);
+                    let base = group.as_mut_ptr();
+                    let rows = core::array::from_fn(|j| base.wrapping_add(j * hd));
+                    // SAFETY: the group's `GROUP` vectors of `hd` values, disjoint, borrowed
+                    // mutably by this call.
+                    unsafe { rotate::<R, GROUP>(desc, rows, coeffs) };
                 }
                 for row in groups.into_remainder().chunks_exact_mut(hd) {
-                    rotate::<R, 1>(desc, [row], coeffs);
+                    // SAFETY: as above, one vector.
+                    unsafe { rotate::<R, 1>(desc, [row.as_mut_ptr()], coeffs) };
                 }
             }
         }
@@ -366,88 +373,128 @@ fn heads_part<R: Rot, T: Element, const G: usize>(
     tile: Tile<'_, R::Elem>,
 ) {
     let (hd, stride) = (desc.head_dim, desc.stride());
-    let mut rows = heads.map(|head| {
-        let part = head
-            .get_mut(first * hd..(first + count) * hd)
-            .unwrap_or_default();
-        concrete::<T, R::Elem>(part).chunks_exact_mut(hd)
-    });
+    let (from, to) = (first * hd, (first + count) * hd);
+    let mut rows = [core::ptr::null_mut(); G];
+    for (row, head) in rows.iter_mut().zip(heads) {
+        match head.get_mut(from..to) {
+            Some(part) => *row = concrete::<T, R::Elem>(part).as_mut_ptr(),
+            None => return, // never: the caller checked every head's length
+        }
+    }
     for coeffs in tile.tokens(stride).take(count) {
-        let token = rows.each_mut().map(|rows| rows.next().unwrap_or_default());
-        rotate::<R, G>(desc, token, coeffs);
+        // SAFETY: each pointer is to the first of the `hd` values of this token in its head's
+        // part (`count · hd` values, checked above, of a slice borrowed mutably by this call);
+        // the heads are distinct slices.
+        unsafe { rotate::<R, G>(desc, rows, coeffs) };
+        for row in &mut rows {
+            *row = row.wrapping_add(hd);
+        }
     }
 }
 
 /// Rotates the first `rotary_dim` values of `G` vectors of one token.
+///
+/// Raw pointers rather than slices: with every slice's bounds checked in the lane loop, a
+/// group's sixteen pointers and lengths did not fit the registers, and their reloads from the
+/// stack (with the arrays of slices built for every token) cost about a third more time.
+///
+/// # Safety
+/// Each of `rows` points to `head_dim` values that nothing else reads or writes during the
+/// call, and no two of them overlap; `coeffs` has [`Desc::stride`] values.
 #[inline(always)]
-fn rotate<R: Rot, const G: usize>(desc: &Desc<'_>, rows: [&mut [R::Elem]; G], coeffs: &[R::Elem]) {
+unsafe fn rotate<R: Rot, const G: usize>(
+    desc: &Desc<'_>,
+    rows: [*mut R::Elem; G],
+    coeffs: &[R::Elem],
+) {
     let (n, padded) = (desc.pairs, desc.padded_pairs());
+    let (c, s) = coeffs.split_at(if desc.interleaved { 2 * padded } else { padded });
     if desc.interleaved {
-        let (c, s) = coeffs.split_at(2 * padded);
-        let x = rows.map(|row| row.get_mut(..2 * n).unwrap_or_default());
-        if R::N == 1 {
-            for x in x {
+        for row in rows {
+            // SAFETY: the vector's first `2n` values (`rotary_dim ≤ head_dim`), its own.
+            let x = unsafe { slice::from_raw_parts_mut(row, 2 * n) };
+            if R::N == 1 {
                 rotate_interleaved_one::<R>(x, c, s);
+            } else {
+                rotate_interleaved::<R>(x, c, s);
             }
-        } else {
-            rotate_interleaved::<R, G>(x, c, s);
         }
-    } else {
-        let (c, s) = coeffs.split_at(padded);
-        let uv = rows.map(|row| {
-            let (u, rest) = row.split_at_mut(n.min(row.len()));
-            (u, rest.get_mut(..n).unwrap_or_default())
-        });
-        rotate_half::<R, G>(uv, c, s);
+        return;
     }
-}
-
-/// The two halves `(u, v)` of a vector's `Half` pairs.
-type Halves<'r, E> = (&'r mut [E], &'r mut [E]);
-
-/// `Half` pairs: `u' = u·C − v·S`, `v' = v·C + u·S`, lane by lane.
-#[inline(always)]
-fn rotate_half<R: Rot, const G: usize>(uv: [Halves<'_, R::Elem>; G], c: &[R::Elem], s: &[R::Elem]) {
-    let n = uv.first().map_or(0, |(u, v)| u.len().min(v.len()));
-    if c.len() < n || s.len() < n || uv.iter().any(|(u, v)| u.len() != n || v.len() != n) {
-        return; // never: the callers hand out vectors of `n` pairs and their coefficients
+    if c.len() < n || s.len() < n {
+        return; // never: `coeffs` has `stride` values
     }
     let whole = n - n % R::N;
-    // Every slice of the loop exactly `whole` values long, so that one check of a lane's
-    // range holds for all of them.
-    let mut lanes = uv.map(|(u, v)| (u.split_at_mut(whole), v.split_at_mut(whole)));
-    let (c, s) = (c.split_at(whole), s.split_at(whole));
-    for at in (0..whole).step_by(R::N) {
-        let lane = at..at + R::N;
-        let (Some(cc), Some(ss)) = (c.0.get(lane.clone()), s.0.get(lane.clone())) else {
-            break;
-        };
-        let (cc, ss) = (R::load(cc), R::load(ss));
-        for ((u, _), (v, _)) in &mut lanes {
-            if let (Some(u), Some(v)) = (u.get_mut(lane.clone()), v.get_mut(lane.clone())) {
+    let mut at = 0;
+    while at < whole {
+        // SAFETY: `at + N ≤ whole ≤ n`: within `c` and `s`, and `u` (`at ..`) and `v`
+        // (`n + at ..`) within every vector's first `2n` values (the caller's contract).
+        unsafe {
+            let cc = R::load(slice::from_raw_parts(c.as_ptr().add(at), R::N));
+            let ss = R::load(slice::from_raw_parts(s.as_ptr().add(at), R::N));
+            for &row in &rows {
+                let u = slice::from_raw_parts_mut(row.add(at), R::N);
+                let v = slice::from_raw_parts_mut(row.add(n + at), R::N);
                 half_step::<R>(u, v, cc, ss);
             }
         }
+        at += R::N;
     }
     if whole < n {
         // The tail in whole vectors padded with zeros: the same arithmetic as every other pair.
-        let (cc, ss) = (padded::<R>(c.1), padded::<R>(s.1));
-        for ((_, u_tail), (_, v_tail)) in lanes {
-            let rest = u_tail.len();
+        let (cc, ss) = (
+            zero_padded::<R>(c.get(whole..n).unwrap_or_default()),
+            zero_padded::<R>(s.get(whole..n).unwrap_or_default()),
+        );
+        let rest = n - whole;
+        for row in rows {
+            // SAFETY: as above, `whole .. n` and `n + whole .. 2n`.
+            let (u, v) = unsafe {
+                (
+                    slice::from_raw_parts_mut(row.add(whole), rest),
+                    slice::from_raw_parts_mut(row.add(n + whole), rest),
+                )
+            };
             let mut lanes = [[R::Elem::default(); 8]; 2];
             let [pu, pv] = &mut lanes;
-            pu[..rest].copy_from_slice(u_tail);
-            pv[..rest].copy_from_slice(v_tail);
+            pu[..rest].copy_from_slice(u);
+            pv[..rest].copy_from_slice(v);
             half_step::<R>(pu, pv, cc, ss);
-            u_tail.copy_from_slice(&pu[..rest]);
-            v_tail.copy_from_slice(&pv[..rest]);
+            u.copy_from_slice(&pu[..rest]);
+            v.copy_from_slice(&pv[..rest]);
         }
+    }
+}
+
+/// `Interleaved` pairs of one vector, lane by lane (the interleaved models' vectors are few
+/// per token and this is not the sweep's bottleneck, so one at a time).
+#[inline(always)]
+fn rotate_interleaved<R: Rot>(x: &mut [R::Elem], c: &[R::Elem], s: &[R::Elem]) {
+    let len = x.len();
+    let whole = len - len % R::N;
+    let (body, tail) = x.split_at_mut(whole);
+    let lanes = body
+        .chunks_exact_mut(R::N)
+        .zip(c.chunks_exact(R::N).zip(s.chunks_exact(R::N)));
+    for (x, (c, s)) in lanes {
+        interleaved_step::<R>(x, R::load(c), R::load(s));
+    }
+    if !tail.is_empty() {
+        let (cc, ss) = (
+            zero_padded::<R>(c.get(whole..len).unwrap_or_default()),
+            zero_padded::<R>(s.get(whole..len).unwrap_or_default()),
+        );
+        let rest = tail.len();
+        let mut px = [R::Elem::default(); 8];
+        px[..rest].copy_from_slice(tail);
+        interleaved_step::<R>(&mut px, cc, ss);
+        tail.copy_from_slice(&px[..rest]);
     }
 }
 
 /// `x` (fewer than [`Rot::N`] values) as a vector padded with zeros.
 #[inline(always)]
-fn padded<R: Rot>(x: &[R::Elem]) -> R {
+fn zero_padded<R: Rot>(x: &[R::Elem]) -> R {
     let mut lanes = [R::Elem::default(); 8];
     if let Some(out) = lanes.get_mut(..x.len()) {
         out.copy_from_slice(x);
@@ -455,44 +502,7 @@ fn padded<R: Rot>(x: &[R::Elem]) -> R {
     R::load(&lanes)
 }
 
-/// `Interleaved` pairs: `x' = x·C + swap(x)·S` with `C = [c, c, …]`, `S = [−s, s, …]`.
-#[inline(always)]
-fn rotate_interleaved<R: Rot, const G: usize>(
-    x: [&mut [R::Elem]; G],
-    c: &[R::Elem],
-    s: &[R::Elem],
-) {
-    let len = x.first().map_or(0, |x| x.len());
-    if c.len() < len || s.len() < len || x.iter().any(|x| x.len() != len) {
-        return; // never, as for `rotate_half`
-    }
-    let whole = len - len % R::N;
-    let mut lanes = x.map(|x| x.split_at_mut(whole));
-    let (c, s) = (c.split_at(whole), s.split_at(whole));
-    for at in (0..whole).step_by(R::N) {
-        let lane = at..at + R::N;
-        let (Some(cc), Some(ss)) = (c.0.get(lane.clone()), s.0.get(lane.clone())) else {
-            break;
-        };
-        let (cc, ss) = (R::load(cc), R::load(ss));
-        for (x, _) in &mut lanes {
-            if let Some(x) = x.get_mut(lane.clone()) {
-                interleaved_step::<R>(x, cc, ss);
-            }
-        }
-    }
-    if whole < len {
-        let (cc, ss) = (padded::<R>(c.1), padded::<R>(s.1));
-        for (_, tail) in lanes {
-            let rest = tail.len();
-            let mut px = [R::Elem::default(); 8];
-            px[..rest].copy_from_slice(tail);
-            interleaved_step::<R>(&mut px, cc, ss);
-            tail.copy_from_slice(&px[..rest]);
-        }
-    }
-}
-
+/// `Half` pairs: `u' = u·C − v·S`, `v' = v·C + u·S`.
 #[inline(always)]
 fn half_step<R: Rot>(u: &mut [R::Elem], v: &mut [R::Elem], c: R, s: R) {
     let (uu, vv) = (R::load(u), R::load(v));
@@ -500,6 +510,7 @@ fn half_step<R: Rot>(u: &mut [R::Elem], v: &mut [R::Elem], c: R, s: R) {
     vv.mul_add(c, uu.mul(s)).store(v);
 }
 
+/// `Interleaved` pairs: `x' = x·C + swap(x)·S` with `C = [c, c, …]`, `S = [−s, s, …]`.
 #[inline(always)]
 fn interleaved_step<R: Rot>(x: &mut [R::Elem], c: R, s: R) {
     let xx = R::load(x);
