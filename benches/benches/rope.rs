@@ -20,7 +20,8 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use posenc_benches::memset;
 use posenc_benches::rope::{hf_inv_freq, naive_rope, scale};
 use posenc_parallel::BatchPositions;
@@ -82,6 +83,19 @@ fn posenc(rope: &Rope<'_>, layout: HeadLayout, positions: TokenPositions<'_>, x:
     rope_apply(rope, layout, HEADS, positions, x).unwrap();
 }
 
+/// The `posenc` function of a group: [`posenc`] on `x`.
+fn bench_posenc(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    rope: &Rope<'_>,
+    layout: HeadLayout,
+    positions: TokenPositions<'_>,
+    x: &mut [f32],
+) {
+    group.bench_function("posenc", |b| {
+        b.iter(|| posenc(rope, layout, black_box(positions), black_box(&mut *x)));
+    });
+}
+
 fn pool(threads: usize) -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -104,16 +118,13 @@ fn rope_apply_4096x32x128_f32_1t(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("rope_apply_4096x32x128_f32_1t");
     group.throughput(Throughput::Bytes((x.len() * 4) as u64));
-    group.bench_function("posenc", |b| {
-        b.iter(|| {
-            posenc(
-                &rope,
-                HeadLayout::HeadsTokens,
-                TokenPositions::from_start(0.0),
-                black_box(&mut x),
-            );
-        });
-    });
+    bench_posenc(
+        &mut group,
+        &rope,
+        HeadLayout::HeadsTokens,
+        TokenPositions::from_start(0.0),
+        &mut x,
+    );
     group.bench_function("scale", |b| {
         b.iter(|| scale(black_box(1.0), black_box(&mut x)))
     });
@@ -206,16 +217,13 @@ fn rope_decode_32x128_f32(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("rope_decode_32x128_f32");
     group.throughput(Throughput::Bytes((x.len() * 4) as u64));
-    group.bench_function("posenc", |b| {
-        b.iter(|| {
-            posenc(
-                &rope,
-                HeadLayout::TokensHeads,
-                TokenPositions::Each(black_box(&positions)),
-                black_box(&mut x),
-            );
-        });
-    });
+    bench_posenc(
+        &mut group,
+        &rope,
+        HeadLayout::TokensHeads,
+        TokenPositions::Each(black_box(&positions)),
+        &mut x,
+    );
     let prepared = PreparedRope::new(&rope);
     group.bench_function("posenc_prepared", |b| {
         b.iter(|| {

@@ -25,9 +25,9 @@ pub enum BatchPositions<'a> {
 }
 
 /// Bytes of query or key vectors per task: posenc-simd sweeps a `[heads, tokens, head_dim]`
-/// block in tiles of up to 128 tokens (Llama 2's shape), each a contiguous run of every head,
-/// so a task of fewer tokens would cut its runs short; 2 MiB still makes 32 tasks of a
-/// `[32, 4096, 128]` `f32` block.
+/// block in tiles of 128 tokens (Llama 2's shape, `f32`), each a contiguous run of every
+/// head, so a task of fewer tokens would cut its runs short; 2 MiB is one tile of each of the
+/// 32 heads, and still makes 32 tasks of a `[32, 4096, 128]` `f32` block.
 const APPLY_TASK_BYTES: usize = 2 << 20;
 
 /// Tokens per task: about `bytes` of `token_values` values each (at least one), so that a

@@ -222,7 +222,7 @@ impl<'a> PreparedRope<'a> {
         };
         match &self.desc {
             Some(desc) => run(self.backend, desc, tokens, positions, Job::Cache(out)),
-            None => sweep::wide_cache(self.rope, tokens, |k| positions.at(k), out),
+            None => sweep::wide(self.rope, tokens, |k| positions.at(k), Job::Cache(out)),
         }
         Ok(())
     }
@@ -236,7 +236,7 @@ impl<'a> PreparedRope<'a> {
     ) {
         match &self.desc {
             Some(desc) => run(self.backend, desc, tokens, positions, Job::Apply(target)),
-            None => sweep::wide_apply(self.rope, tokens, |k| positions.at(k), target),
+            None => sweep::wide(self.rope, tokens, |k| positions.at(k), Job::Apply(target)),
         }
     }
 }

@@ -17,27 +17,30 @@
 //! angle's share: about 0.8 of the backend bound `2^−22·a·(|u| + |v|)` (unfused lanes round
 //! `u·C` too, and stay below 1.0).
 
+use core::ops::Mul;
 use core::slice;
 
 use posenc_core::{Element, Rope, RowMut};
 
 use super::{Desc, MAX_PAIRS};
 
-/// Values of the coefficient buffer (64 KiB of `f32`, 128 KiB of `f64` on 64-bit targets;
-/// a quarter where stacks are small); every configuration of up to [`MAX_PAIRS`] pairs fits
-/// one token (`4·MAX_PAIRS` values). For `[heads, tokens, head_dim]` a tile's tokens are a
-/// contiguous run of each head, so larger tiles mean fewer jumps between heads: on Llama 2's
-/// `[32, 4096, 128]`, 4096 values (32 tokens) took about 1.8× `scale`, 16384 about 1.6×
-/// (best of 15, on a loaded machine).
+/// Values of the coefficient buffer (72 KiB of `f32`, 144 KiB of `f64` on 64-bit targets;
+/// 16 KiB of `f32` where stacks are small); every configuration of up to [`MAX_PAIRS`] pairs
+/// fits one token (`4·MAX_PAIRS` values). For `[heads, tokens, head_dim]` a tile's tokens are
+/// a contiguous run of each head. With four heads sharing the coefficients (see [`GROUP`]),
+/// the tile's length matters little: on Llama 2's `[32, 4096, 128]` with the coefficients
+/// precomputed, tiles of 64, 128 and 256 tokens took 1.17×, 1.06× and 1.02× `scale` (one head
+/// at a time: 2.2×, 2.2×, 2.1×). 128 tokens of Llama 2 (a [`slot`] of 144 values) fill it:
+/// posenc-parallel's tasks are of 128 tokens.
 #[cfg(target_pointer_width = "64")]
-pub(crate) const BUFFER: usize = 16384;
+pub(crate) const BUFFER: usize = 128 * 144;
 #[cfg(not(target_pointer_width = "64"))]
 pub(crate) const BUFFER: usize = 4096;
 /// Values of the buffer for calls of a few tokens.
 const SMALL_BUFFER: usize = 512;
 
 /// A vector of `Self::Elem` lanes, for rotating the data in place.
-pub(crate) trait Rot: Copy {
+pub(crate) trait Rot: Copy + Mul<Output = Self> {
     /// `f32` or `f64`.
     type Elem: Coeff;
     /// The number of lanes (at most 8).
@@ -47,7 +50,6 @@ pub(crate) trait Rot: Copy {
     fn load(x: &[Self::Elem]) -> Self;
     /// Writes the lanes to the first [`Self::N`] values of `x` (nothing where it is shorter).
     fn store(self, x: &mut [Self::Elem]);
-    fn mul(self, other: Self) -> Self;
     /// `self·a + b` (one rounding where the lanes fuse; the portable lanes round twice).
     fn mul_add(self, a: Self, b: Self) -> Self;
     /// `self·a − b` (one rounding where the lanes fuse).
@@ -109,6 +111,14 @@ pub(crate) struct One<E>(pub(crate) E);
 
 macro_rules! one {
     ($e:ty) => {
+        impl Mul for One<$e> {
+            type Output = Self;
+            #[inline(always)]
+            fn mul(self, other: Self) -> Self {
+                One(self.0 * other.0)
+            }
+        }
+
         impl Rot for One<$e> {
             type Elem = $e;
             const N: usize = 1;
@@ -121,10 +131,6 @@ macro_rules! one {
                 if let Some(out) = x.first_mut() {
                     *out = self.0;
                 }
-            }
-            #[inline(always)]
-            fn mul(self, other: Self) -> Self {
-                One(self.0 * other.0)
             }
             #[inline(always)]
             fn mul_add(self, a: Self, b: Self) -> Self {
@@ -506,15 +512,15 @@ fn zero_padded<R: Rot>(x: &[R::Elem]) -> R {
 #[inline(always)]
 fn half_step<R: Rot>(u: &mut [R::Elem], v: &mut [R::Elem], c: R, s: R) {
     let (uu, vv) = (R::load(u), R::load(v));
-    uu.mul_sub(c, vv.mul(s)).store(u);
-    vv.mul_add(c, uu.mul(s)).store(v);
+    uu.mul_sub(c, vv * s).store(u);
+    vv.mul_add(c, uu * s).store(v);
 }
 
 /// `Interleaved` pairs: `x' = x·C + swap(x)·S` with `C = [c, c, …]`, `S = [−s, s, …]`.
 #[inline(always)]
 fn interleaved_step<R: Rot>(x: &mut [R::Elem], c: R, s: R) {
     let xx = R::load(x);
-    xx.mul_add(c, xx.swap_pairs().mul(s)).store(x);
+    xx.mul_add(c, xx.swap_pairs() * s).store(x);
 }
 
 /// `Interleaved` pairs one at a time, for one-lane vectors (which cannot swap): each pair as
@@ -567,55 +573,48 @@ fn exact(rope: &Rope<'_>, pair: usize, position: f64) -> (f64, f64) {
     (a * cos, a * sin)
 }
 
-/// Configurations wider than the buffers ([`MAX_PAIRS`]): every vector through the core.
-pub(crate) fn wide_apply<T: Element>(
+/// `job` for configurations wider than the buffers ([`MAX_PAIRS`]): every vector, and every
+/// cache value, through the core.
+pub(crate) fn wide<T: Element>(
     rope: &Rope<'_>,
     tokens: usize,
     position: impl Fn(usize) -> f64,
-    target: Target<'_, '_, T>,
+    job: Job<'_, '_, T>,
 ) {
-    let hd = rope.head_dim();
+    let (hd, n) = (rope.head_dim(), rope.pairs());
     // Validated by the caller: the core cannot fail here.
     let head = |head: &mut [T]| {
         for (k, row) in head.chunks_exact_mut(hd).enumerate().take(tokens) {
             let _ = rope.apply(position(k), row);
         }
     };
-    match target {
-        Target::TokensHeads { x, heads } if heads > 0 => {
+    match job {
+        Job::Apply(Target::TokensHeads { x, heads }) if heads > 0 => {
             for (k, token) in x.chunks_exact_mut(heads * hd).enumerate().take(tokens) {
                 let _ = rope.apply_heads(position(k), token);
             }
         }
-        Target::TokensHeads { .. } => {}
-        Target::HeadsTokens { x, tokens } if tokens > 0 => {
+        Job::Apply(Target::TokensHeads { .. }) => {}
+        Job::Apply(Target::HeadsTokens { x, tokens }) if tokens > 0 => {
             x.chunks_exact_mut(tokens * hd).for_each(head);
         }
-        Target::HeadsTokens { .. } => {}
-        Target::Heads(heads) => heads.iter_mut().for_each(|h| head(h)),
-    }
-}
-
-/// Cache tables of configurations wider than the buffers, value by value from the core.
-pub(crate) fn wide_cache<T: Element>(
-    rope: &Rope<'_>,
-    tokens: usize,
-    position: impl Fn(usize) -> f64,
-    out: CacheOut<'_, T>,
-) {
-    let n = rope.pairs();
-    for (k, (row_c, row_s)) in out.rows(n).enumerate().take(tokens) {
-        let p = position(k);
-        let (c, s) = (
-            row_c.get_mut(..n).unwrap_or_default(),
-            row_s.get_mut(..n).unwrap_or_default(),
-        );
-        for (pair, (c, s)) in c.iter_mut().zip(s).enumerate() {
-            let (cos, sin) = exact(rope, pair, p);
-            (*c, *s) = (T::from_f64(cos), T::from_f64(sin));
+        Job::Apply(Target::HeadsTokens { .. }) => {}
+        Job::Apply(Target::Heads(heads)) => heads.iter_mut().for_each(|h| head(h)),
+        Job::Cache(out) => {
+            for (k, (row_c, row_s)) in out.rows(n).enumerate().take(tokens) {
+                let p = position(k);
+                let (c, s) = (
+                    row_c.get_mut(..n).unwrap_or_default(),
+                    row_s.get_mut(..n).unwrap_or_default(),
+                );
+                for (pair, (c, s)) in c.iter_mut().zip(s).enumerate() {
+                    let (cos, sin) = exact(rope, pair, p);
+                    (*c, *s) = (T::from_f64(cos), T::from_f64(sin));
+                }
+                repeat_first(row_c, n);
+                repeat_first(row_s, n);
+            }
         }
-        repeat_first(row_c, n);
-        repeat_first(row_s, n);
     }
 }
 

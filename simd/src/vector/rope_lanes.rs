@@ -9,6 +9,7 @@
 use wide::{f32x8, f64x4};
 
 use super::lanes::Lanes;
+use super::lanes32::Lanes32;
 use crate::rope::sweep::Rot;
 
 /// The `f64` lanes the angles are made on (which rotate `f64` data themselves), and the `f32`
@@ -36,10 +37,6 @@ impl<L: Lanes> Rot for L {
         }
     }
     #[inline(always)]
-    fn mul(self, other: Self) -> Self {
-        self * other
-    }
-    #[inline(always)]
     fn mul_add(self, a: Self, b: Self) -> Self {
         Lanes::mul_add(self, a, b)
     }
@@ -64,17 +61,11 @@ impl Rot for f32x8 {
     }
     #[inline(always)]
     fn store(self, x: &mut [f32]) {
-        if let Some(out) = x.first_chunk_mut::<8>() {
-            *out = self.to_array();
-        }
-    }
-    #[inline(always)]
-    fn mul(self, other: Self) -> Self {
-        self * other
+        store8(self, x);
     }
     #[inline(always)]
     fn mul_add(self, a: Self, b: Self) -> Self {
-        f32x8::mul_add(self, a, b)
+        Lanes32::mul_add(self, a, b)
     }
     #[inline(always)]
     fn mul_sub(self, a: Self, b: Self) -> Self {
@@ -84,6 +75,14 @@ impl Rot for f32x8 {
     fn swap_pairs(self) -> Self {
         let a = self.to_array();
         f32x8::new([a[1], a[0], a[3], a[2], a[5], a[4], a[7], a[6]])
+    }
+}
+
+/// The eight lanes to the first eight values of `x` (nothing where it is shorter).
+#[inline(always)]
+fn store8<L: Lanes32>(lanes: L, x: &mut [f32]) {
+    if let Some(out) = x.first_chunk_mut::<8>() {
+        lanes.store(out);
     }
 }
 
@@ -99,6 +98,7 @@ mod avx2 {
     use super::{RopeLanes, Rot};
     use crate::vector::lanes::Avx2;
     use crate::vector::lanes32::Avx2x8;
+    use crate::vector::lanes32::Lanes32;
 
     impl RopeLanes for Avx2 {
         type F32 = Avx2x8;
@@ -118,20 +118,11 @@ mod avx2 {
         }
         #[inline(always)]
         fn store(self, x: &mut [f32]) {
-            if let Some(out) = x.first_chunk_mut::<8>() {
-                // SAFETY: AVX (module docs); the pointer is to eight writable f32.
-                unsafe { _mm256_storeu_ps(out.as_mut_ptr(), self.0) }
-            }
-        }
-        #[inline(always)]
-        fn mul(self, other: Self) -> Self {
-            // SAFETY: AVX (module docs).
-            Avx2x8(unsafe { _mm256_mul_ps(self.0, other.0) })
+            super::store8(self, x);
         }
         #[inline(always)]
         fn mul_add(self, a: Self, b: Self) -> Self {
-            // SAFETY: FMA (module docs).
-            Avx2x8(unsafe { _mm256_fmadd_ps(self.0, a.0, b.0) })
+            Lanes32::mul_add(self, a, b)
         }
         #[inline(always)]
         fn mul_sub(self, a: Self, b: Self) -> Self {
