@@ -19,7 +19,8 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use posenc_benches::memset;
 use posenc_benches::rope::{hf_inv_freq, naive_rope, scale};
 use posenc_parallel::BatchPositions;
@@ -76,6 +77,24 @@ fn assert_agrees(rope: &Rope<'_>, start: f64, heads: usize, before: &[f32], afte
     }
 }
 
+/// posenc's call in every group: `x` (`HEADS` heads in `layout`) rotated in place.
+fn posenc(rope: &Rope<'_>, layout: HeadLayout, positions: TokenPositions<'_>, x: &mut [f32]) {
+    rope_apply(rope, layout, HEADS, positions, x).unwrap();
+}
+
+/// The `posenc` function of a group: [`posenc`] on `x`.
+fn bench_posenc(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    rope: &Rope<'_>,
+    layout: HeadLayout,
+    positions: TokenPositions<'_>,
+    x: &mut [f32],
+) {
+    group.bench_function("posenc", |b| {
+        b.iter(|| posenc(rope, layout, black_box(positions), black_box(&mut *x)));
+    });
+}
+
 fn pool(threads: usize) -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -87,31 +106,24 @@ fn rope_apply_4096x32x128_f32_1t(c: &mut Criterion) {
     let rope = RopePreset::Llama2.rope().unwrap();
     let before = data(HEADS * TOKENS * HEAD_DIM);
     let mut x = before.clone();
-    rope_apply(
+    posenc(
         &rope,
         HeadLayout::HeadsTokens,
-        HEADS,
         TokenPositions::from_start(0.0),
         &mut x,
-    )
-    .unwrap();
+    );
     assert_agrees(&rope, 0.0, HEADS, &before, &x);
     let inv_freq = hf_inv_freq(10_000.0, HEAD_DIM);
 
     let mut group = c.benchmark_group("rope_apply_4096x32x128_f32_1t");
     group.throughput(Throughput::Bytes((x.len() * 4) as u64));
-    group.bench_function("posenc", |b| {
-        b.iter(|| {
-            rope_apply(
-                &rope,
-                HeadLayout::HeadsTokens,
-                HEADS,
-                TokenPositions::from_start(0.0),
-                black_box(&mut x),
-            )
-            .unwrap();
-        });
-    });
+    bench_posenc(
+        &mut group,
+        &rope,
+        HeadLayout::HeadsTokens,
+        TokenPositions::from_start(0.0),
+        &mut x,
+    );
     group.bench_function("scale", |b| {
         b.iter(|| scale(black_box(1.0), black_box(&mut x)))
     });
@@ -126,14 +138,12 @@ fn rope_apply_4096x32x128_f32_1t(c: &mut Criterion) {
         // checked loosely, so that a wrong baseline is not timed.
         let rotated = Candle::values(&candle.rope());
         let mut ours = before.clone();
-        rope_apply(
+        posenc(
             &rope,
             HeadLayout::HeadsTokens,
-            HEADS,
             TokenPositions::from_start(0.0),
             &mut ours,
-        )
-        .unwrap();
+        );
         let worst = rotated
             .iter()
             .zip(&ours)
@@ -194,32 +204,25 @@ fn rope_decode_32x128_f32(c: &mut Criterion) {
     let before = data(HEADS * HEAD_DIM);
     let mut x = before.clone();
     let positions = [DECODE_POSITION];
-    rope_apply(
+    posenc(
         &rope,
         HeadLayout::TokensHeads,
-        HEADS,
         TokenPositions::Each(&positions),
         &mut x,
-    )
-    .unwrap();
+    );
     // One token: [tokens, heads, hd] and [heads, tokens, hd] are the same bytes.
     assert_agrees(&rope, DECODE_POSITION, HEADS, &before, &x);
     let inv_freq = hf_inv_freq(10_000.0, HEAD_DIM);
 
     let mut group = c.benchmark_group("rope_decode_32x128_f32");
     group.throughput(Throughput::Bytes((x.len() * 4) as u64));
-    group.bench_function("posenc", |b| {
-        b.iter(|| {
-            rope_apply(
-                &rope,
-                HeadLayout::TokensHeads,
-                HEADS,
-                TokenPositions::Each(black_box(&positions)),
-                black_box(&mut x),
-            )
-            .unwrap();
-        });
-    });
+    bench_posenc(
+        &mut group,
+        &rope,
+        HeadLayout::TokensHeads,
+        TokenPositions::Each(black_box(&positions)),
+        &mut x,
+    );
     let prepared = PreparedRope::new(&rope);
     group.bench_function("posenc_prepared", |b| {
         b.iter(|| {

@@ -25,9 +25,9 @@ pub enum BatchPositions<'a> {
 }
 
 /// Bytes of query or key vectors per task: posenc-simd sweeps a `[heads, tokens, head_dim]`
-/// block in tiles of up to 128 tokens (Llama 2's shape), each a contiguous run of every head,
-/// so a task of fewer tokens would cut its runs short; 2 MiB still makes 32 tasks of a
-/// `[32, 4096, 128]` `f32` block.
+/// block in tiles of 128 tokens (Llama 2's shape, `f32`), each a contiguous run of every
+/// head, so a task of fewer tokens would cut its runs short; 2 MiB is one tile of each of the
+/// 32 heads, and still makes 32 tasks of a `[32, 4096, 128]` `f32` block.
 const APPLY_TASK_BYTES: usize = 2 << 20;
 
 /// Tokens per task: about `bytes` of `token_values` values each (at least one), so that a
@@ -115,14 +115,10 @@ fn task_positions<'a>(
     count: usize,
 ) -> TokenPositions<'a> {
     match positions {
-        BatchPositions::Starts(starts) => TokenPositions::Consecutive {
-            start: starts.get(b).copied().unwrap_or(0.0),
-            first: first as u64,
-        },
-        BatchPositions::Each(list) => {
-            let at = b * tokens + first;
-            TokenPositions::Each(list.get(at..at + count).unwrap_or_default())
+        BatchPositions::Starts(starts) => {
+            TokenPositions::from_start(starts.get(b).copied().unwrap_or(0.0)).part(first, count)
         }
+        BatchPositions::Each(list) => TokenPositions::Each(list).part(b * tokens + first, count),
     }
 }
 
@@ -231,16 +227,7 @@ pub fn rope_cache<T: Element>(
     let per_task = tokens_per_task::<T>(CHUNK_BYTES, unit + second_unit);
     let prepared = PreparedRope::new(rope);
     let task = |c: usize, first_part: &mut [T], second_part: &mut [T]| {
-        let (at, count) = (c * per_task, first_part.len() / unit);
-        let given = match positions {
-            TokenPositions::Consecutive { start, first } => TokenPositions::Consecutive {
-                start,
-                first: first + at as u64,
-            },
-            TokenPositions::Each(list) => {
-                TokenPositions::Each(list.get(at..at + count).unwrap_or_default())
-            }
-        };
+        let given = positions.part(c * per_task, first_part.len() / unit);
         prepared.cache(layout, given, first_part, second_part)
     };
     let firsts = first.par_chunks_mut(per_task * unit);

@@ -82,6 +82,15 @@ impl Backend {
         return Isa::avx2_fma().map(|isa| Backend(Path::Vector(isa)));
     }
 
+    /// The vector lanes of this backend; `None` for the portable path.
+    #[cfg(not(feature = "scalar-math"))]
+    pub(crate) const fn isa(self) -> Option<Isa> {
+        match self.0 {
+            Path::Portable => None,
+            Path::Vector(isa) => Some(isa),
+        }
+    }
+
     /// The backend's name and instruction set, for reports.
     #[must_use]
     pub fn name(self) -> &'static str {
@@ -221,7 +230,7 @@ impl Backend {
     }
 
     /// The conversions of this backend's `f16`/`bf16` outputs.
-    fn conversions(self) -> Convert {
+    pub(crate) fn conversions(self) -> Convert {
         match self.0 {
             Path::Portable => Convert::Scalar,
             #[cfg(not(feature = "scalar-math"))]

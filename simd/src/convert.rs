@@ -58,18 +58,6 @@ pub(crate) fn with_tile<T>(need: usize, f: impl FnOnce(&mut [f32]) -> T) -> T {
     }
 }
 
-impl Convert {
-    /// The conversions of [`Backend::detect`](crate::Backend::detect)'s lanes, for the calls
-    /// that run on them (RoPE).
-    #[inline]
-    pub(crate) fn detect() -> Convert {
-        #[cfg(feature = "scalar-math")]
-        return Convert::Scalar;
-        #[cfg(not(feature = "scalar-math"))]
-        return crate::vector::Isa::detect().convert();
-    }
-}
-
 /// `src` rounded once into `dst` of any element type (`f16`/`bf16` by [`Reduced::narrow`];
 /// the others, which never take this path, by their `from_f64`).
 #[inline]

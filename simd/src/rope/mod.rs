@@ -11,8 +11,9 @@ pub(crate) mod sweep;
 
 use posenc_core::{Element, Error, Pairing, Rope};
 
+use crate::Backend;
 use posenc_core::row_position;
-use sweep::{CacheOut, Target};
+use sweep::{CacheOut, Job, One, Portable, Target};
 
 /// Pairs the fast path covers (rotary_dim up to 512, every model's); wider configurations
 /// take the core's row for every token.
@@ -112,18 +113,49 @@ impl<'a> Desc<'a> {
 #[derive(Debug, Clone)]
 pub struct PreparedRope<'a> {
     rope: &'a Rope<'a>,
+    backend: Backend,
     /// `None` for configurations wider than the buffers: every value through the core.
     desc: Option<Desc<'a>>,
 }
 
 impl<'a> PreparedRope<'a> {
-    /// Fetches the frequencies of `rope`.
+    /// Fetches the frequencies of `rope`, for calls on [`Backend::detect`].
     #[must_use]
     pub fn new(rope: &'a Rope<'a>) -> PreparedRope<'a> {
+        PreparedRope::with_backend(rope, Backend::detect())
+    }
+
+    /// Fetches the frequencies of `rope`, for calls on `backend`. Every backend meets the same
+    /// bounds; one backend value always gives the same bits (see [`Backend`]).
+    ///
+    /// ```
+    /// use posenc_simd::{Backend, HeadLayout, PreparedRope, RopePreset, TokenPositions};
+    ///
+    /// let rope = RopePreset::Llama2.rope()?;
+    /// let (mut fast, mut reference) = (vec![0.5f32; 4 * 128], vec![0.5f32; 4 * 128]);
+    /// let at = TokenPositions::from_start(4093.0);
+    /// PreparedRope::new(&rope).apply(HeadLayout::TokensHeads, 1, at, &mut fast)?;
+    /// PreparedRope::with_backend(&rope, Backend::portable())
+    ///     .apply(HeadLayout::TokensHeads, 1, at, &mut reference)?;
+    /// // Each within the bound 2^−22·a·(|u| + |v|) of the exact rotation (here a = 1, |u| + |v| ≤ 1).
+    /// for (a, b) in fast.iter().zip(&reference) {
+    ///     assert!((a - b).abs() <= 2.0 * 2f32.powi(-22));
+    /// }
+    /// # Ok::<(), posenc_simd::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_backend(rope: &'a Rope<'a>, backend: Backend) -> PreparedRope<'a> {
         PreparedRope {
             rope,
+            backend,
             desc: Desc::new(rope),
         }
+    }
+
+    /// The backend the calls run on.
+    #[must_use]
+    pub const fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// The configuration.
@@ -190,9 +222,11 @@ impl<'a> PreparedRope<'a> {
             },
         };
         match &self.desc {
-            Some(desc) if reduced_data::<T>() => reduced::cache(desc, tokens, positions, out),
-            Some(desc) => backend::cache(desc, tokens, positions, out),
-            None => sweep::wide_cache(self.rope, tokens, |k| positions.at(k), out),
+            Some(desc) if reduced_data::<T>() => {
+                reduced::cache(self.backend, desc, tokens, positions, out);
+            }
+            Some(desc) => run(self.backend, desc, tokens, positions, Job::Cache(out)),
+            None => sweep::wide(self.rope, tokens, |k| positions.at(k), Job::Cache(out)),
         }
         Ok(())
     }
@@ -205,9 +239,11 @@ impl<'a> PreparedRope<'a> {
         target: Target<'_, '_, T>,
     ) {
         match &self.desc {
-            Some(desc) if reduced_data::<T>() => reduced::apply(desc, tokens, positions, target),
-            Some(desc) => backend::apply(desc, tokens, positions, target),
-            None => sweep::wide_apply(self.rope, tokens, |k| positions.at(k), target),
+            Some(desc) if reduced_data::<T>() => {
+                reduced::apply(self.backend, desc, tokens, positions, target);
+            }
+            Some(desc) => run(self.backend, desc, tokens, positions, Job::Apply(target)),
+            None => sweep::wide(self.rope, tokens, |k| positions.at(k), Job::Apply(target)),
         }
     }
 }
@@ -242,11 +278,37 @@ pub enum TokenPositions<'a> {
     Each(&'a [f64]),
 }
 
-impl TokenPositions<'_> {
+impl<'a> TokenPositions<'a> {
     /// Consecutive positions from `start` (token 0 at `start`).
     #[must_use]
     pub const fn from_start(start: f64) -> TokenPositions<'static> {
         TokenPositions::Consecutive { start, first: 0 }
+    }
+
+    /// The positions of tokens `at .. at + count` of these: a piece of a block, for a call on
+    /// that piece alone (a list too short for the range gives an empty one).
+    ///
+    /// ```
+    /// use posenc_simd::TokenPositions;
+    ///
+    /// let piece = TokenPositions::from_start(7.0).part(100, 20);
+    /// assert_eq!(piece, TokenPositions::Consecutive { start: 7.0, first: 100 });
+    /// let list = [1.0, 2.0, 3.0];
+    /// assert_eq!(TokenPositions::Each(&list).part(1, 2), TokenPositions::Each(&list[1..]));
+    /// ```
+    #[must_use]
+    pub fn part(self, at: usize, count: usize) -> TokenPositions<'a> {
+        match self {
+            TokenPositions::Consecutive { start, first } => TokenPositions::Consecutive {
+                start,
+                first: first.saturating_add(at as u64),
+            },
+            TokenPositions::Each(list) => TokenPositions::Each(
+                at.checked_add(count)
+                    .and_then(|end| list.get(at..end))
+                    .unwrap_or_default(),
+            ),
+        }
     }
 
     /// The position of token `k`, for a call already checked.
@@ -531,74 +593,21 @@ pub fn rope_cache<T: Element>(
     PreparedRope::new(rope).cache(layout, positions, first, second)
 }
 
-/// The lanes a call runs on: the vector path's, or one lane with every coefficient from the
-/// core (the `scalar-math` feature, and [`portable`]).
-mod backend {
+/// Runs `job` on `backend`: its vector lanes, or (the portable backend) one lane with every
+/// coefficient from the core.
+fn run<T: Element>(
+    backend: Backend,
+    desc: &Desc<'_>,
+    tokens: usize,
+    positions: TokenPositions<'_>,
+    job: Job<'_, '_, T>,
+) {
+    let position = |k| positions.at(k);
     #[cfg(not(feature = "scalar-math"))]
-    use super::sweep::{CacheOut, Target};
-    #[cfg(not(feature = "scalar-math"))]
-    use super::{Desc, TokenPositions};
-    #[cfg(not(feature = "scalar-math"))]
-    use posenc_core::Element;
-
-    #[cfg(not(feature = "scalar-math"))]
-    pub(super) fn apply<T: Element>(
-        desc: &Desc<'_>,
-        tokens: usize,
-        positions: TokenPositions<'_>,
-        target: Target<'_, '_, T>,
-    ) {
-        use crate::vector::rope_kernel::{Job, run};
-        run(desc, tokens, |k| positions.at(k), Job::Apply(target));
+    if let Some(isa) = backend.isa() {
+        crate::vector::rope_kernel::run(isa, desc, tokens, position, job);
+        return;
     }
-
-    #[cfg(not(feature = "scalar-math"))]
-    pub(super) fn cache<T: Element>(
-        desc: &Desc<'_>,
-        tokens: usize,
-        positions: TokenPositions<'_>,
-        out: CacheOut<'_, T>,
-    ) {
-        use crate::vector::rope_kernel::{Job, run};
-        run(desc, tokens, |k| positions.at(k), Job::Cache(out));
-    }
-
-    #[cfg(feature = "scalar-math")]
-    pub(super) use super::portable::{apply, cache};
-}
-
-/// Every coefficient from the core, rotated one lane at a time.
-#[cfg_attr(not(feature = "scalar-math"), allow(dead_code))]
-pub(crate) mod portable {
-    use super::sweep::{self, CacheOut, One, Portable, Target};
-    use super::{Desc, TokenPositions};
-    use posenc_core::Element;
-
-    pub(crate) fn apply<T: Element>(
-        desc: &Desc<'_>,
-        tokens: usize,
-        positions: TokenPositions<'_>,
-        target: Target<'_, '_, T>,
-    ) {
-        let at = |k| positions.at(k);
-        if T::MANTISSA_BITS == f32::MANTISSA_DIGITS {
-            sweep::run::<One<f32>, T>(desc, &Portable, tokens, at, target);
-        } else {
-            sweep::run::<One<f64>, T>(desc, &Portable, tokens, at, target);
-        }
-    }
-
-    pub(crate) fn cache<T: Element>(
-        desc: &Desc<'_>,
-        tokens: usize,
-        positions: TokenPositions<'_>,
-        out: CacheOut<'_, T>,
-    ) {
-        let at = |k| positions.at(k);
-        if T::MANTISSA_BITS == f32::MANTISSA_DIGITS {
-            sweep::cache::<f32, T>(desc, &Portable, tokens, at, out);
-        } else {
-            sweep::cache::<f64, T>(desc, &Portable, tokens, at, out);
-        }
-    }
+    let _ = backend; // with `scalar-math` every backend is the portable one
+    sweep::job::<One<f32>, One<f64>, _, T>(desc, &Portable, tokens, position, job);
 }

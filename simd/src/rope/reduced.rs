@@ -11,9 +11,10 @@
 
 use posenc_core::Element;
 
-use super::sweep::{CacheOut, Target};
-use super::{CacheLayout, Desc, TokenPositions, backend};
-use crate::convert::{Convert, TILE, narrow, widen, with_tile};
+use super::sweep::{CacheOut, Job, Target};
+use super::{CacheLayout, Desc, TokenPositions, run};
+use crate::Backend;
+use crate::convert::{TILE, narrow, widen, with_tile};
 
 /// The positions of tokens `k..` of `positions`.
 fn after(positions: TokenPositions<'_>, k: usize) -> TokenPositions<'_> {
@@ -50,6 +51,7 @@ fn vector<'a, T>(
 
 /// Rotates every vector of `target` (`tokens` tokens of `f16`/`bf16`) on the `f32` path.
 pub(super) fn apply<T: Element>(
+    backend: Backend,
     desc: &Desc<'_>,
     tokens: usize,
     positions: TokenPositions<'_>,
@@ -69,7 +71,7 @@ pub(super) fn apply<T: Element>(
         head_dim: r,
         ..*desc
     };
-    let how = Convert::detect();
+    let how = backend.conversions();
     with_tile((heads * tokens * r).min(TILE), |tile| {
         let vectors = tile.len() / r;
         let count = (vectors / heads).max(1);
@@ -88,7 +90,13 @@ pub(super) fn apply<T: Element>(
                     x: &mut *values,
                     tokens: count,
                 };
-                backend::apply(&rotary, count, after(positions, first), part);
+                run(
+                    backend,
+                    &rotary,
+                    count,
+                    after(positions, first),
+                    Job::Apply(part),
+                );
                 for (i, slot) in values.chunks_exact(r).enumerate() {
                     let x = vector(&mut target, hd, h0 + i / count, first + i % count);
                     narrow(how, slot, x.get_mut(..r).unwrap_or_default());
@@ -100,6 +108,7 @@ pub(super) fn apply<T: Element>(
 
 /// Writes the cache tables of `tokens` tokens in `f16`/`bf16`: the `f32` values, rounded once.
 pub(super) fn cache<T: Element>(
+    backend: Backend,
     desc: &Desc<'_>,
     tokens: usize,
     positions: TokenPositions<'_>,
@@ -114,7 +123,7 @@ pub(super) fn cache<T: Element>(
     if u1 == 0 || tokens == 0 {
         return;
     }
-    let how = Convert::detect();
+    let how = backend.conversions();
     with_tile((tokens * (u1 + u2)).min(TILE), |tile| {
         let per_tile = tile.len() / (u1 + u2);
         for k in (0..tokens).step_by(per_tile) {
@@ -132,7 +141,7 @@ pub(super) fn cache<T: Element>(
                     sin: &mut *t2,
                 },
             };
-            backend::cache(desc, count, after(positions, k), part);
+            run(backend, desc, count, after(positions, k), Job::Cache(part));
             let d1 = first.get_mut(k * u1..(k + count) * u1).unwrap_or_default();
             narrow(how, t1, d1);
             let d2 = second.get_mut(k * u2..(k + count) * u2).unwrap_or_default();

@@ -15,11 +15,12 @@ use core::marker::PhantomData;
 use posenc_core::Element;
 use wide::f64x4;
 
+use super::Isa;
 use super::lanes::Lanes;
 use super::rope_lanes::RopeLanes;
 use super::sincos::{MAX_ANGLE, sin_cos};
 use crate::rope::Desc;
-use crate::rope::sweep::{self, Angles, CacheOut, Coeff, Target};
+use crate::rope::sweep::{self, Angles, Coeff, Job};
 
 /// Writes lanes of `L` as coefficients of type `Self`.
 trait Put<L: Lanes>: Coeff {
@@ -104,34 +105,24 @@ fn sin_cos_of<L: Lanes, E: Coeff>(quarter_turns: L) -> (L, L) {
     }
 }
 
-/// What a call does, once its lanes are chosen.
-#[derive(Debug)]
-pub(crate) enum Job<'x, 'y, T> {
-    /// Rotate the vectors of a target.
-    Apply(Target<'x, 'y, T>),
-    /// Write cache tables.
-    Cache(CacheOut<'x, T>),
-}
-
-/// Runs `job` over `tokens` tokens (token `k` at `position(k)`) on the best lanes this machine
-/// has.
+/// Runs `job` over `tokens` tokens (token `k` at `position(k)`) on the lanes `isa` names.
 #[inline(always)]
 pub(crate) fn run<T: Element>(
+    isa: Isa,
     desc: &Desc<'_>,
     tokens: usize,
     position: impl Fn(usize) -> f64,
     job: Job<'_, '_, T>,
 ) {
-    #[cfg(all(
-        target_arch = "x86_64",
-        not(all(target_feature = "avx2", target_feature = "fma"))
-    ))]
-    if super::Isa::detect() == super::Isa::Avx2 {
-        // SAFETY: the CPU and the OS support AVX2 and FMA (CPUID and XGETBV, just checked).
-        unsafe { run_avx2(desc, tokens, position, job) };
-        return;
+    match isa {
+        #[cfg(all(
+            target_arch = "x86_64",
+            not(all(target_feature = "avx2", target_feature = "fma"))
+        ))]
+        // SAFETY: an `Isa::Avx2` exists only where the CPU and the OS support AVX2 and FMA.
+        Isa::Avx2 => unsafe { run_avx2(desc, tokens, position, job) },
+        Isa::Wide => run_on::<f64x4, T>(desc, tokens, position, job),
     }
-    run_on::<f64x4, T>(desc, tokens, position, job);
 }
 
 super::avx2_fma! {
@@ -154,15 +145,7 @@ fn run_on<L: RopeLanes, T: Element>(
     job: Job<'_, '_, T>,
 ) {
     let angles = Vector::<L>(PhantomData);
-    let f32_data = T::MANTISSA_BITS == f32::MANTISSA_DIGITS;
-    match job {
-        Job::Apply(target) if f32_data => {
-            sweep::run::<L::F32, T>(desc, &angles, tokens, position, target);
-        }
-        Job::Apply(target) => sweep::run::<L::F64, T>(desc, &angles, tokens, position, target),
-        Job::Cache(out) if f32_data => sweep::cache::<f32, T>(desc, &angles, tokens, position, out),
-        Job::Cache(out) => sweep::cache::<f64, T>(desc, &angles, tokens, position, out),
-    }
+    sweep::job::<L::F32, L, _, T>(desc, &angles, tokens, position, job);
 }
 
 #[cfg(test)]
@@ -183,7 +166,7 @@ mod tests {
             .collect();
         let mut x = x0.clone();
         let desc = Desc::new(rope).unwrap();
-        let target = Target::TokensHeads { x: &mut x, heads };
+        let target = sweep::Target::TokensHeads { x: &mut x, heads };
         run_on::<f64x4, T>(&desc, positions.len(), |k| positions[k], Job::Apply(target));
         let a = rope.attention_factor();
         for (k, &p) in positions.iter().enumerate() {

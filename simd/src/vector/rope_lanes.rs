@@ -9,18 +9,47 @@
 use wide::{f32x8, f64x4};
 
 use super::lanes::Lanes;
+use super::lanes32::Lanes32;
 use crate::rope::sweep::Rot;
 
-/// The `f64` lanes the angles are made on, and the vectors of the same instruction set for
-/// each data type.
+/// The `f64` lanes the angles are made on (which rotate `f64` data themselves), and the `f32`
+/// vector of the same instruction set.
 pub(crate) trait RopeLanes: Lanes {
     type F32: Rot<Elem = f32>;
-    type F64: Rot<Elem = f64>;
 }
 
 impl RopeLanes for f64x4 {
     type F32 = f32x8;
-    type F64 = f64x4;
+}
+
+/// Every `f64` lane type rotates `f64` data with its own operations.
+impl<L: Lanes> Rot for L {
+    type Elem = f64;
+    const N: usize = 4;
+    #[inline(always)]
+    fn load(x: &[f64]) -> Self {
+        x.first_chunk::<4>().map_or(L::splat(0.0), |a| L::new(*a))
+    }
+    #[inline(always)]
+    fn store(self, x: &mut [f64]) {
+        if let Some(out) = x.first_chunk_mut::<4>() {
+            Lanes::store(self, out);
+        }
+    }
+    #[inline(always)]
+    fn mul_add(self, a: Self, b: Self) -> Self {
+        Lanes::mul_add(self, a, b)
+    }
+    #[inline(always)]
+    fn mul_sub(self, a: Self, b: Self) -> Self {
+        Lanes::mul_sub(self, a, b)
+    }
+    #[inline(always)]
+    fn swap_pairs(self) -> Self {
+        let mut a = [0.0; 4];
+        Lanes::store(self, &mut a);
+        L::new([a[1], a[0], a[3], a[2]])
+    }
 }
 
 impl Rot for f32x8 {
@@ -32,17 +61,11 @@ impl Rot for f32x8 {
     }
     #[inline(always)]
     fn store(self, x: &mut [f32]) {
-        if let Some(out) = x.first_chunk_mut::<8>() {
-            *out = self.to_array();
-        }
-    }
-    #[inline(always)]
-    fn mul(self, other: Self) -> Self {
-        self * other
+        store8(self, x);
     }
     #[inline(always)]
     fn mul_add(self, a: Self, b: Self) -> Self {
-        f32x8::mul_add(self, a, b)
+        Lanes32::mul_add(self, a, b)
     }
     #[inline(always)]
     fn mul_sub(self, a: Self, b: Self) -> Self {
@@ -55,35 +78,11 @@ impl Rot for f32x8 {
     }
 }
 
-impl Rot for f64x4 {
-    type Elem = f64;
-    const N: usize = 4;
-    #[inline(always)]
-    fn load(x: &[f64]) -> Self {
-        x.first_chunk::<4>().map_or(f64x4::ZERO, |a| f64x4::new(*a))
-    }
-    #[inline(always)]
-    fn store(self, x: &mut [f64]) {
-        if let Some(out) = x.first_chunk_mut::<4>() {
-            *out = self.to_array();
-        }
-    }
-    #[inline(always)]
-    fn mul(self, other: Self) -> Self {
-        self * other
-    }
-    #[inline(always)]
-    fn mul_add(self, a: Self, b: Self) -> Self {
-        f64x4::mul_add(self, a, b)
-    }
-    #[inline(always)]
-    fn mul_sub(self, a: Self, b: Self) -> Self {
-        f64x4::mul_sub(self, a, b)
-    }
-    #[inline(always)]
-    fn swap_pairs(self) -> Self {
-        let a = self.to_array();
-        f64x4::new([a[1], a[0], a[3], a[2]])
+/// The eight lanes to the first eight values of `x` (nothing where it is shorter).
+#[inline(always)]
+fn store8<L: Lanes32>(lanes: L, x: &mut [f32]) {
+    if let Some(out) = x.first_chunk_mut::<8>() {
+        lanes.store(out);
     }
 }
 
@@ -99,10 +98,10 @@ mod avx2 {
     use super::{RopeLanes, Rot};
     use crate::vector::lanes::Avx2;
     use crate::vector::lanes32::Avx2x8;
+    use crate::vector::lanes32::Lanes32;
 
     impl RopeLanes for Avx2 {
         type F32 = Avx2x8;
-        type F64 = Avx2;
     }
 
     impl Rot for Avx2x8 {
@@ -119,20 +118,11 @@ mod avx2 {
         }
         #[inline(always)]
         fn store(self, x: &mut [f32]) {
-            if let Some(out) = x.first_chunk_mut::<8>() {
-                // SAFETY: AVX (module docs); the pointer is to eight writable f32.
-                unsafe { _mm256_storeu_ps(out.as_mut_ptr(), self.0) }
-            }
-        }
-        #[inline(always)]
-        fn mul(self, other: Self) -> Self {
-            // SAFETY: AVX (module docs).
-            Avx2x8(unsafe { _mm256_mul_ps(self.0, other.0) })
+            super::store8(self, x);
         }
         #[inline(always)]
         fn mul_add(self, a: Self, b: Self) -> Self {
-            // SAFETY: FMA (module docs).
-            Avx2x8(unsafe { _mm256_fmadd_ps(self.0, a.0, b.0) })
+            Lanes32::mul_add(self, a, b)
         }
         #[inline(always)]
         fn mul_sub(self, a: Self, b: Self) -> Self {
@@ -143,47 +133,6 @@ mod avx2 {
         fn swap_pairs(self) -> Self {
             // SAFETY: AVX (module docs).
             Avx2x8(unsafe { _mm256_permute_ps::<0b10_11_00_01>(self.0) })
-        }
-    }
-
-    impl Rot for Avx2 {
-        type Elem = f64;
-        const N: usize = 4;
-        #[inline(always)]
-        fn load(x: &[f64]) -> Self {
-            match x.first_chunk::<4>() {
-                // SAFETY: AVX (module docs); the pointer is to four readable f64.
-                Some(a) => Avx2(unsafe { _mm256_loadu_pd(a.as_ptr()) }),
-                // SAFETY: AVX (module docs).
-                None => Avx2(unsafe { _mm256_setzero_pd() }),
-            }
-        }
-        #[inline(always)]
-        fn store(self, x: &mut [f64]) {
-            if let Some(out) = x.first_chunk_mut::<4>() {
-                // SAFETY: AVX (module docs); the pointer is to four writable f64.
-                unsafe { _mm256_storeu_pd(out.as_mut_ptr(), self.0) }
-            }
-        }
-        #[inline(always)]
-        fn mul(self, other: Self) -> Self {
-            // SAFETY: AVX (module docs).
-            Avx2(unsafe { _mm256_mul_pd(self.0, other.0) })
-        }
-        #[inline(always)]
-        fn mul_add(self, a: Self, b: Self) -> Self {
-            // SAFETY: FMA (module docs).
-            Avx2(unsafe { _mm256_fmadd_pd(self.0, a.0, b.0) })
-        }
-        #[inline(always)]
-        fn mul_sub(self, a: Self, b: Self) -> Self {
-            // SAFETY: FMA (module docs).
-            Avx2(unsafe { _mm256_fmsub_pd(self.0, a.0, b.0) })
-        }
-        #[inline(always)]
-        fn swap_pairs(self) -> Self {
-            // SAFETY: AVX (module docs).
-            Avx2(unsafe { _mm256_permute_pd::<0b0101>(self.0) })
         }
     }
 }
