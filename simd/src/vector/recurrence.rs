@@ -404,10 +404,21 @@ fn rows<L: Lanes, const N: usize, const W: usize, const STREAM: bool>(
     if d.checked_sub(at).is_none_or(|room| room < W) {
         return;
     }
-    // Two rows a step, cut off the front (rather than by `chunks_exact_mut`, whose division
-    // by `2d` was a tenth of a walk's instructions), then the lone last row of an odd tile.
+    // Rows cut off the front (rather than by `chunks_exact_mut`, whose division by `2d` was a
+    // tenth of a walk's instructions): four a step while there are (the loop's own instructions
+    // were a sixth of a step of two), then two, then the lone last row of an odd tile.
     let mut rest = tile;
-    while rest.len() >= 2 * d {
+    while rest.len() >= 4 * d {
+        let (rows, tail) = core::mem::take(&mut rest).split_at_mut(4 * d);
+        rest = tail;
+        let (first, second) = rows.split_at_mut(2 * d);
+        if !two_rows::<L, N, W, STREAM>(d, at, &mut now, &mut next, twice_cos, first)
+            || !two_rows::<L, N, W, STREAM>(d, at, &mut now, &mut next, twice_cos, second)
+        {
+            return;
+        }
+    }
+    if rest.len() >= 2 * d {
         let (rows, tail) = core::mem::take(&mut rest).split_at_mut(2 * d);
         rest = tail;
         if !two_rows::<L, N, W, STREAM>(d, at, &mut now, &mut next, twice_cos, rows) {
