@@ -65,9 +65,13 @@ const PREFETCH: usize = 128;
 /// Rows a strip walks before the next strip is walked, with ordinary and non-temporal stores.
 /// Ordinary stores need their lines in L1, where rows 4 KiB apart fall in one set of 12 ways:
 /// 8 rows (and the line prefetched ahead of each) fit; 16 measured up to twice as slow for
-/// d = 1024. Non-temporal stores bypass L1.
+/// d = 1024. Non-temporal stores bypass L1. See [`plain_pass`] for other row lengths.
 const PLAIN_PASS: usize = 8;
+const MAX_PLAIN_PASS: usize = 16;
 const STREAM_PASS: usize = 16;
+/// The bytes of one way of L1 (48 KiB of 12 ways, or 32 KiB of 8): addresses this far apart
+/// fall in one set.
+const L1_WAY: usize = 4096;
 
 /// The rows of `rows` as an `f32` table into `out` (of their length). Periods whose rows'
 /// angles leave the vector range go through `direct` instead (a sub-range into its slice).
@@ -230,7 +234,11 @@ fn period<L: Lanes>(
             next: &mut next[..vectors],
             twice_cos: &twice_cos[..vectors],
         };
-        let pass_rows = if streaming { STREAM_PASS } else { PLAIN_PASS };
+        let pass_rows = if streaming {
+            STREAM_PASS
+        } else {
+            plain_pass(d)
+        };
         for pass in tile.chunks_mut(pass_rows * d) {
             for run in runs {
                 if run.values > 0 {
@@ -239,6 +247,18 @@ fn period<L: Lanes>(
             }
         }
     }
+}
+
+/// Rows a strip walks with ordinary stores in rows of `d` values: as many as put at most
+/// [`PLAIN_PASS`] of the walk's lines in one L1 set, as [`PLAIN_PASS`] rows 4 KiB apart do
+/// (at most [`MAX_PLAIN_PASS`]). Rows of 2 KiB share a set every second row, so 16 of them fill
+/// a set as 8 of 4 KiB do, at half the walks: a walk's set-up (its line's state loaded and
+/// stored, its columns checked) was a third of the instructions of a walk of 8 rows.
+fn plain_pass(d: usize) -> usize {
+    // Row starts come back to the same place in a way every `period` rows, and not before.
+    let row_bytes = d.saturating_mul(size_of::<f32>());
+    let period = L1_WAY >> row_bytes.trailing_zeros().min(L1_WAY.trailing_zeros());
+    PLAIN_PASS.saturating_mul(period).min(MAX_PLAIN_PASS)
 }
 
 /// The `values` values from column `at` of each row, from the state's vectors `first` on:
@@ -522,4 +542,21 @@ fn rotate<L: Lanes>(sin: L, cos: L, sin_step: L, cos_step: L) -> (L, L) {
         sin.mul_add(cos_step, cos * sin_step),
         sin.mul_neg_add(sin_step, cos * cos_step),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows of 4 KiB (and multiples) get the measured 8; rows of 2 KiB, which share an L1 set
+    /// every second row, twice that; rows whose starts spread over more sets the cap.
+    #[test]
+    fn plain_pass_fills_a_set_as_eight_rows_of_4_kib_do() {
+        assert_eq!(plain_pass(1024), 8);
+        assert_eq!(plain_pass(2048), 8);
+        assert_eq!(plain_pass(512), 16);
+        assert_eq!(plain_pass(448), MAX_PLAIN_PASS);
+        assert_eq!(plain_pass(6), MAX_PLAIN_PASS);
+        assert_eq!(plain_pass(usize::MAX), MAX_PLAIN_PASS);
+    }
 }
