@@ -447,7 +447,9 @@ fn rows<L: Lanes, const N: usize, const W: usize, const STREAM: bool>(
     }
     // Stored on either path rather than after both: merged, the two orders of the registers
     // cost eight moves a walk.
-    if let Some(out) = columns(rest, at) {
+    // A whole row or nothing: its columns are then known to be there (checked above), which
+    // costs less than asking `columns` of a remainder of any length.
+    if let Some(out) = rest.get_mut(..d).and_then(|row| columns(row, at)) {
         put::<L, N, W, STREAM>(&now, out);
         for v in 0..N {
             now[v] = recur(twice_cos[v], next[v], now[v]);
