@@ -65,9 +65,13 @@ const PREFETCH: usize = 128;
 /// Rows a strip walks before the next strip is walked, with ordinary and non-temporal stores.
 /// Ordinary stores need their lines in L1, where rows 4 KiB apart fall in one set of 12 ways:
 /// 8 rows (and the line prefetched ahead of each) fit; 16 measured up to twice as slow for
-/// d = 1024. Non-temporal stores bypass L1.
+/// d = 1024. Non-temporal stores bypass L1. See [`plain_pass`] for other row lengths.
 const PLAIN_PASS: usize = 8;
+const MAX_PLAIN_PASS: usize = 16;
 const STREAM_PASS: usize = 16;
+/// The bytes of one way of L1 (48 KiB of 12 ways, or 32 KiB of 8): addresses this far apart
+/// fall in one set.
+const L1_WAY: usize = 4096;
 
 /// The rows of `rows` as an `f32` table into `out` (of their length). Periods whose rows'
 /// angles leave the vector range go through `direct` instead (a sub-range into its slice).
@@ -230,7 +234,11 @@ fn period<L: Lanes>(
             next: &mut next[..vectors],
             twice_cos: &twice_cos[..vectors],
         };
-        let pass_rows = if streaming { STREAM_PASS } else { PLAIN_PASS };
+        let pass_rows = if streaming {
+            STREAM_PASS
+        } else {
+            plain_pass(d)
+        };
         for pass in tile.chunks_mut(pass_rows * d) {
             for run in runs {
                 if run.values > 0 {
@@ -241,8 +249,20 @@ fn period<L: Lanes>(
     }
 }
 
+/// Rows a strip walks with ordinary stores in rows of `d` values: as many as put at most
+/// [`PLAIN_PASS`] of the walk's lines in one L1 set, as [`PLAIN_PASS`] rows 4 KiB apart do
+/// (at most [`MAX_PLAIN_PASS`]). Rows of 2 KiB share a set every second row, so 16 of them fill
+/// a set as 8 of 4 KiB do, at half the walks: a walk's set-up (its line's state loaded and
+/// stored, its columns checked) was a third of the instructions of a walk of 8 rows.
+fn plain_pass(d: usize) -> usize {
+    // Row starts come back to the same place in a way every `period` rows, and not before.
+    let row_bytes = d.saturating_mul(size_of::<f32>());
+    let period = L1_WAY >> row_bytes.trailing_zeros().min(L1_WAY.trailing_zeros());
+    PLAIN_PASS.saturating_mul(period).min(MAX_PLAIN_PASS)
+}
+
 /// The `values` values from column `at` of each row, from the state's vectors `first` on:
-/// a run of a chunk's pairs in a row, or the part of it one walk writes.
+/// a run of a chunk's pairs in a row.
 #[derive(Debug, Clone, Copy)]
 struct Strip {
     at: usize,
@@ -257,10 +277,21 @@ impl Strip {
         Strip { at, values, first }
     }
 
-    /// The `values` values of vectors `v..` of this strip.
-    fn part(self, v: usize, values: usize) -> Strip {
-        Strip::new(self.at + 4 * v, values, self.first + v)
+    /// Where vectors `v..` of this strip start.
+    fn part(self, v: usize) -> Part {
+        Part {
+            at: self.at + 4 * v,
+            first: self.first + v,
+        }
     }
+}
+
+/// Where the part of a strip that one walk writes starts: column `at` of each row, the
+/// state's vector `first`.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    at: usize,
+    first: usize,
 }
 
 /// The state of a chunk's vectors at the next row to write.
@@ -294,99 +325,187 @@ fn write_run<L: Lanes>(
     let head = head.min(whole);
     let lines = (whole - head) / STRIP;
     for v in 0..head {
-        walk::<L, 1, false>(d, run.part(v, 4), state, tile);
+        walk::<L, 1, 4>(d, run.part(v), state, tile);
     }
-    for line in 0..lines {
-        let strip = run.part(head + STRIP * line, 4 * STRIP);
-        if streaming {
-            walk::<L, STRIP, true>(d, strip, state, tile);
-        } else {
-            walk::<L, STRIP, false>(d, strip, state, tile);
-        }
-    }
+    walk_lines(d, run.part(head), lines, streaming, state, tile);
     for v in head + STRIP * lines..whole {
-        walk::<L, 1, false>(d, run.part(v, 4), state, tile);
+        walk::<L, 1, 4>(d, run.part(v), state, tile);
     }
-    if part > 0 {
-        walk::<L, 1, false>(d, run.part(whole, part), state, tile);
+    let last = run.part(whole);
+    match part {
+        1 => walk::<L, 1, 1>(d, last, state, tile),
+        2 => walk::<L, 1, 2>(d, last, state, tile),
+        3 => walk::<L, 1, 3>(d, last, state, tile),
+        _ => {}
     }
 }
 
-/// Vectors `first..first + N` of `state` down the rows of `tile`, into the strip's values
-/// (`4N`, or fewer for a run's last vector) of each row; the state stays in registers.
+/// `lines` lines (of [`STRIP`] vectors) from `from` on down the rows of `tile`, with
+/// non-temporal stores where `streaming` (and every row's lines start on 16 bytes). What is the
+/// same for all of them (the state's bounds, the store alignment) is checked once here.
 #[inline(always)]
-fn walk<L: Lanes, const N: usize, const STREAM: bool>(
+fn walk_lines<L: Lanes>(
     d: usize,
-    strip: Strip,
+    from: Part,
+    lines: usize,
+    streaming: bool,
     state: &mut State<'_, L>,
     tile: &mut [f32],
 ) {
-    let Strip {
-        at,
-        values: width,
-        first,
-    } = strip;
-    // Streamed lines are stored with aligned instructions: every row's `at` must be on 16 bytes
-    // (`write_run` streams only where it is; checked here, where `put` relies on it).
-    let start = tile.as_ptr().addr() + at * size_of::<f32>();
-    if STREAM && !(start.is_multiple_of(16) && (d * size_of::<f32>()).is_multiple_of(16)) {
-        walk::<L, N, false>(d, strip, state, tile);
+    let vectors = from.first..from.first + STRIP * lines;
+    let (Some(now), Some(next), Some(twice_cos)) = (
+        state.now.get_mut(vectors.clone()),
+        state.next.get_mut(vectors.clone()),
+        state.twice_cos.get(vectors),
+    ) else {
+        return;
+    };
+    // Streamed lines are stored with aligned instructions: every row's lines must start on 16
+    // bytes (`write_run` streams only where they do; checked here, where `put` relies on it).
+    let start = tile.as_ptr().addr() + from.at * size_of::<f32>();
+    let aligned = start.is_multiple_of(16) && (d * size_of::<f32>()).is_multiple_of(16);
+    let lines = now
+        .as_chunks_mut::<STRIP>()
+        .0
+        .iter_mut()
+        .zip(next.as_chunks_mut::<STRIP>().0)
+        .zip(twice_cos.as_chunks::<STRIP>().0)
+        .enumerate();
+    // The choice made once for all lines, not at each (where it was not hoisted).
+    if streaming && aligned {
+        for (line, ((now, next), twice_cos)) in lines {
+            let at = from.at + 4 * STRIP * line;
+            rows::<L, STRIP, { 4 * STRIP }, true>(d, at, now, next, twice_cos, tile);
+        }
+    } else {
+        for (line, ((now, next), twice_cos)) in lines {
+            let at = from.at + 4 * STRIP * line;
+            rows::<L, STRIP, { 4 * STRIP }, false>(d, at, now, next, twice_cos, tile);
+        }
+    }
+}
+
+/// Vector `strip.first` of `state` down the rows of `tile`, into the `W` (at most 4) values of
+/// each row from column `strip.at`, with ordinary stores.
+#[inline(always)]
+fn walk<L: Lanes, const N: usize, const W: usize>(
+    d: usize,
+    strip: Part,
+    state: &mut State<'_, L>,
+    tile: &mut [f32],
+) {
+    let Part { at, first } = strip;
+    let (Some(now), Some(next), Some(twice_cos)) = (
+        state.now.get_mut(first..).and_then(<[L]>::first_chunk_mut),
+        state.next.get_mut(first..).and_then(<[L]>::first_chunk_mut),
+        state.twice_cos.get(first..).and_then(<[L]>::first_chunk),
+    ) else {
+        return;
+    };
+    rows::<L, N, W, false>(d, at, now, next, twice_cos, tile);
+}
+
+/// The `N` vectors `now`, `next` down the rows of `tile`, into the `W` values (`4N`, or fewer
+/// for a run's last vector) of each row from column `at`; the state stays in registers. `W` is
+/// a constant so that the row loop checks nothing of the row's columns but that they exist.
+/// With `STREAM`, the caller has checked that column `at` of every row is on 16 bytes.
+#[inline(always)]
+fn rows<L: Lanes, const N: usize, const W: usize, const STREAM: bool>(
+    d: usize,
+    at: usize,
+    now_out: &mut [L; N],
+    next_out: &mut [L; N],
+    twice_cos: &[L; N],
+    tile: &mut [f32],
+) {
+    let (mut now, mut next) = (*now_out, *next_out);
+    // Checked once here, so that the compiler drops the checks of `columns` in the loop: they
+    // cost a third of its instructions.
+    if d.checked_sub(at).is_none_or(|room| room < W) {
         return;
     }
-    let (Some(now_out), Some(next_out), Some(twice_cos)) = (
-        state.now.get_mut(first..first + N),
-        state.next.get_mut(first..first + N),
-        state.twice_cos.get(first..first + N),
-    ) else {
-        return;
-    };
-    let (Ok(mut now), Ok(mut next), Ok(twice_cos)) = (
-        <[L; N]>::try_from(&*now_out),
-        <[L; N]>::try_from(&*next_out),
-        <[L; N]>::try_from(twice_cos),
-    ) else {
-        return;
-    };
-    // Two rows a step, so that the state never moves between registers: `now` holds rows
-    // j, j + 2, …, `next` rows j + 1, j + 3, ….
-    let mut pairs = tile.chunks_exact_mut(2 * d);
-    for rows in &mut pairs {
-        let (first_row, second_row) = rows.split_at_mut(d);
-        put::<L, N, STREAM>(&now, at, width, first_row);
+    // Rows cut off the front (rather than by `chunks_exact_mut`, whose division by `2d` was a
+    // tenth of a walk's instructions): four a step while there are (the loop's own instructions
+    // were a sixth of a step of two), then two, then the lone last row of an odd tile.
+    let mut rest = tile;
+    while rest.len() >= 4 * d {
+        let (rows, tail) = core::mem::take(&mut rest).split_at_mut(4 * d);
+        rest = tail;
+        let (first, second) = rows.split_at_mut(2 * d);
+        if !two_rows::<L, N, W, STREAM>(d, at, &mut now, &mut next, twice_cos, first)
+            || !two_rows::<L, N, W, STREAM>(d, at, &mut now, &mut next, twice_cos, second)
+        {
+            return;
+        }
+    }
+    if rest.len() >= 2 * d {
+        let (rows, tail) = core::mem::take(&mut rest).split_at_mut(2 * d);
+        rest = tail;
+        if !two_rows::<L, N, W, STREAM>(d, at, &mut now, &mut next, twice_cos, rows) {
+            return;
+        }
+    }
+    // Stored on either path rather than after both: merged, the two orders of the registers
+    // cost eight moves a walk.
+    // A whole row or nothing: its columns are then known to be there (checked above), which
+    // costs less than asking `columns` of a remainder of any length.
+    if let Some(out) = rest.get_mut(..d).and_then(|row| columns(row, at)) {
+        put::<L, N, W, STREAM>(&now, out);
         for v in 0..N {
             now[v] = recur(twice_cos[v], next[v], now[v]);
         }
-        put::<L, N, STREAM>(&next, at, width, second_row);
-        for v in 0..N {
-            next[v] = recur(twice_cos[v], now[v], next[v]);
-        }
+        (*now_out, *next_out) = (next, now);
+    } else {
+        (*now_out, *next_out) = (now, next);
     }
-    if let Some(last) = pairs.into_remainder().get_mut(..d) {
-        put::<L, N, STREAM>(&now, at, width, last);
-        for v in 0..N {
-            (now[v], next[v]) = (next[v], recur(twice_cos[v], next[v], now[v]));
-        }
-    }
-    now_out.copy_from_slice(&now);
-    next_out.copy_from_slice(&next);
 }
 
-/// The `width` values of vectors `x` (16 or at most 4) into `row` from column `at`.
+/// Two rows (`rows`, `2d` values) of the strip from `now` and `next`, which step two rows on:
+/// `now` holds rows j, j + 2, …, `next` rows j + 1, j + 3, …, so that the state never moves
+/// between registers. `false` (nothing written) where the rows do not have the columns.
 #[inline(always)]
-fn put<L: Lanes, const N: usize, const STREAM: bool>(
-    x: &[L; N],
+fn two_rows<L: Lanes, const N: usize, const W: usize, const STREAM: bool>(
+    d: usize,
     at: usize,
-    width: usize,
-    row: &mut [f32],
-) {
-    let Some(out) = row.get_mut(at..at + width) else {
-        return;
+    now: &mut [L; N],
+    next: &mut [L; N],
+    twice_cos: &[L; N],
+    rows: &mut [f32],
+) -> bool {
+    let (first_row, second_row) = rows.split_at_mut(d);
+    let (Some(first_out), Some(second_out)) = (columns(first_row, at), columns(second_row, at))
+    else {
+        return false;
     };
-    if let (Ok(out), [a, b, c, d]) = (<&mut [f32; 16]>::try_from(&mut *out), x.as_slice()) {
+    put::<L, N, W, STREAM>(now, first_out);
+    for v in 0..N {
+        now[v] = recur(twice_cos[v], next[v], now[v]);
+    }
+    put::<L, N, W, STREAM>(next, second_out);
+    for v in 0..N {
+        next[v] = recur(twice_cos[v], now[v], next[v]);
+    }
+    true
+}
+
+/// The `W` columns of `row` from `at`, if it has them.
+#[inline(always)]
+fn columns<const W: usize>(row: &mut [f32], at: usize) -> Option<&mut [f32; W]> {
+    row.get_mut(at..)?.first_chunk_mut()
+}
+
+/// The `W` values of vectors `x` (16 of four vectors, or at most 4 of one) into a row's
+/// columns of the strip.
+#[inline(always)]
+fn put<L: Lanes, const N: usize, const W: usize, const STREAM: bool>(
+    x: &[L; N],
+    out: &mut [f32; W],
+) {
+    if let (Ok(out), [a, b, c, d]) = (<&mut [f32; 16]>::try_from(&mut out[..]), x.as_slice()) {
         let values = [a.to_f32(), b.to_f32(), c.to_f32(), d.to_f32()];
         if STREAM {
-            // SAFETY: `walk::<_, _, true>`, the only caller with STREAM, checked that the
-            // column `at` of every row of its tile is on 16 bytes.
+            // SAFETY: `rows::<_, _, _, true>`, the only caller with STREAM, has it from its
+            // caller (`walk_lines`) that the column `at` of every row of its tile is on 16 bytes.
             unsafe { stream::store_line(out, values) };
         } else {
             stream::prefetch_for_write(out.as_ptr().wrapping_add(PREFETCH));
@@ -394,10 +513,10 @@ fn put<L: Lanes, const N: usize, const STREAM: bool>(
                 *out = values;
             }
         }
-    } else if let Ok(out) = <&mut [f32; 4]>::try_from(&mut *out) {
-        *out = x[0].to_f32();
-    } else {
-        out.copy_from_slice(&x[0].to_f32()[..out.len()]);
+    } else if let Some(x) = x.first() {
+        let values = x.to_f32();
+        let n = W.min(4);
+        out[..n].copy_from_slice(&values[..n]);
     }
 }
 
@@ -425,4 +544,21 @@ fn rotate<L: Lanes>(sin: L, cos: L, sin_step: L, cos_step: L) -> (L, L) {
         sin.mul_add(cos_step, cos * sin_step),
         sin.mul_neg_add(sin_step, cos * cos_step),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows of 4 KiB (and multiples) get the measured 8; rows of 2 KiB, which share an L1 set
+    /// every second row, twice that; rows whose starts spread over more sets the cap.
+    #[test]
+    fn plain_pass_fills_a_set_as_eight_rows_of_4_kib_do() {
+        assert_eq!(plain_pass(1024), 8);
+        assert_eq!(plain_pass(2048), 8);
+        assert_eq!(plain_pass(512), 16);
+        assert_eq!(plain_pass(448), MAX_PLAIN_PASS);
+        assert_eq!(plain_pass(6), MAX_PLAIN_PASS);
+        assert_eq!(plain_pass(usize::MAX), MAX_PLAIN_PASS);
+    }
 }
