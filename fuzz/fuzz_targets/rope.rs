@@ -7,89 +7,17 @@
 //! to ±∞, never to NaN).
 #![no_main]
 
-use libfuzzer_sys::arbitrary::{Result, Unstructured};
+use libfuzzer_sys::arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
-use posenc_core::{Llama3, LongRope, Pairing, Rope, RopeBuilder, Scaling, Yarn};
 use posenc_fuzz::number;
-
-fn scaling<'a>(u: &mut Unstructured<'_>, lists: &'a [f64], split: usize) -> Result<Scaling<'a>> {
-    let (short, long) = lists.split_at(split.min(lists.len()));
-    Ok(match u.int_in_range(0u8..=6)? {
-        0 => Scaling::None,
-        1 => Scaling::Linear { factor: number(u)? },
-        2 => Scaling::Ntk { factor: number(u)? },
-        3 => Scaling::Dynamic {
-            factor: number(u)?,
-            original_max_len: number(u)?,
-            seq_len: number(u)?,
-        },
-        4 => Scaling::Yarn(Yarn {
-            beta_fast: number(u)?,
-            beta_slow: number(u)?,
-            mscale: if u.arbitrary()? {
-                Some(number(u)?)
-            } else {
-                None
-            },
-            mscale_all_dim: if u.arbitrary()? {
-                Some(number(u)?)
-            } else {
-                None
-            },
-            truncate: u.arbitrary()?,
-            ..Yarn::new(number(u)?, number(u)?)
-        }),
-        5 => Scaling::Llama3(Llama3 {
-            low_freq_factor: number(u)?,
-            high_freq_factor: number(u)?,
-            original_max_len: number(u)?,
-            ..Llama3::new(number(u)?)
-        }),
-        _ => Scaling::LongRope(LongRope {
-            factor: number(u)?,
-            ..LongRope::new(short, long, number(u)?, number(u)?)
-        }),
-    })
-}
-
-fn builder<'a>(
-    u: &mut Unstructured<'_>,
-    lists: &'a [f64],
-    split: usize,
-) -> Result<RopeBuilder<'a>> {
-    let head_dim = u.int_in_range(0usize..=300)?;
-    let mut b = Rope::builder(head_dim)
-        .pairing(if u.arbitrary()? {
-            Pairing::Half
-        } else {
-            Pairing::Interleaved
-        })
-        .scaling(scaling(u, lists, split)?);
-    if u.arbitrary()? {
-        b = b.rotary_dim(u.int_in_range(0usize..=302)?);
-    }
-    if u.arbitrary()? {
-        b = b.theta(number(u)?);
-    }
-    if u.arbitrary()? {
-        b = b.attention_factor(number(u)?);
-    }
-    Ok(b)
-}
+use posenc_fuzz::rope::{builder, factor_lists};
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let Ok(count) = u.int_in_range(0usize..=300) else {
+    let Ok((lists, split)) = factor_lists(&mut u) else {
         return;
     };
-    let lists: Vec<f64> = (0..count)
-        .map(|_| match u.int_in_range(0u8..=3).unwrap_or(0) {
-            0 => number(&mut u).unwrap_or(1.0),
-            _ => f64::from(u.int_in_range(1u16..=64).unwrap_or(1)) / 4.0,
-        })
-        .collect();
-    let split = u.int_in_range(0usize..=300).unwrap_or(0);
-    let Ok(b) = builder(&mut u, &lists, split) else {
+    let Ok(b) = builder(&mut u, &lists, split, 300) else {
         return;
     };
     let Ok(rope) = b.build() else { return };

@@ -9,6 +9,8 @@ use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use posenc_core::{Element, Encoding, Error, Layout};
 use posenc_testkit::{bounds, column_angle};
 
+pub mod rope;
+
 /// The largest buffer (values) a target allocates for one call, so that no input makes the
 /// target itself run out of memory: 2^16 values, half a MiB of `f64`.
 pub const MAX_VALUES: usize = 1 << 16;

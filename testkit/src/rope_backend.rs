@@ -53,3 +53,27 @@ pub fn agree_cache_f32(theta: f64, attention: f64) -> f64 {
 pub fn agree_cache_f64(theta: f64, attention: f64) -> f64 {
     2.0 * cache_f64(theta, attention)
 }
+
+/// A fast pair of data with `mantissa_bits` significand bits (24 `f32`, 53 `f64`, 11 `f16`,
+/// 8 `bf16`) against the core's rotation of the same inputs in `f64`: [`agree_pair_f32`],
+/// [`agree_pair_f64`] or [`reduced::agree_pair`](crate::reduced::agree_pair).
+#[must_use]
+pub fn agree_pair(mantissa_bits: u32, theta: f64, attention: f64, u: f64, v: f64) -> f64 {
+    match mantissa_bits {
+        24 => agree_pair_f32(theta, attention, u, v),
+        53 => agree_pair_f64(theta, attention, u, v),
+        m => crate::reduced::agree_pair(m, theta, attention, u, v),
+    }
+}
+
+/// A fast cache value of a type of `mantissa_bits` against the core's `f64` one:
+/// [`agree_cache_f32`], [`agree_cache_f64`] or
+/// [`reduced::agree_cache`](crate::reduced::agree_cache).
+#[must_use]
+pub fn agree_cache(mantissa_bits: u32, theta: f64, attention: f64) -> f64 {
+    match mantissa_bits {
+        24 => agree_cache_f32(theta, attention),
+        53 => agree_cache_f64(theta, attention),
+        m => crate::reduced::agree_cache(m, theta, attention),
+    }
+}

@@ -70,20 +70,12 @@ impl Worst {
 
 /// The agreement bound of a rotated pair of `T` data with the core's `f64` rotation.
 fn pair_bound<T: Element>(theta: f64, a: f64, u: f64, v: f64) -> f64 {
-    match T::MANTISSA_BITS {
-        24 => bound::agree_pair_f32(theta, a, u, v),
-        53 => bound::agree_pair_f64(theta, a, u, v),
-        m => reduced::agree_pair(m, theta, a, u, v),
-    }
+    bound::agree_pair(T::MANTISSA_BITS, theta, a, u, v)
 }
 
 /// The agreement bound of a cache value of type `T` with the core's `f64` one.
 fn cache_bound<T: Element>(theta: f64, a: f64) -> f64 {
-    match T::MANTISSA_BITS {
-        24 => bound::agree_cache_f32(theta, a),
-        53 => bound::agree_cache_f64(theta, a),
-        m => reduced::agree_cache(m, theta, a),
-    }
+    bound::agree_cache(T::MANTISSA_BITS, theta, a)
 }
 
 /// Applies RoPE to `x0` with posenc-simd and checks every vector against the core's rotation

@@ -239,6 +239,9 @@ impl<'a> PreparedRope<'a> {
         target: Target<'_, '_, T>,
     ) {
         match &self.desc {
+            Some(desc) if f32_coefficients_overflow::<T>(desc) => {
+                sweep::wide(self.rope, tokens, |k| positions.at(k), Job::Apply(target));
+            }
             Some(desc) if reduced_data::<T>() => {
                 reduced::apply(self.backend, desc, tokens, positions, target);
             }
@@ -246,6 +249,15 @@ impl<'a> PreparedRope<'a> {
             None => sweep::wide(self.rope, tokens, |k| positions.at(k), Job::Apply(target)),
         }
     }
+}
+
+/// Whether data of `T` is rotated with `f32` coefficients (`f32`, `f16`, `bf16`) that would
+/// overflow: an attention factor past `f32::MAX` makes `a·cos θ_i` infinite, and `0·∞` or
+/// `∞ − ∞` would give NaN where the exact value is 0 or ±∞. The core rotates in `f64`, then
+/// rounds once, so those calls take its path.
+fn f32_coefficients_overflow<T: Element>(desc: &Desc<'_>) -> bool {
+    // `a·|cos θ| ≤ a`, and rounding is monotonic: every coefficient is finite when `a` is.
+    T::MANTISSA_BITS <= f32::MANTISSA_DIGITS && (desc.attention as f32).is_infinite()
 }
 
 /// Whether `T` is `f16` or `bf16`, which the `f32` path computes and rounds once (see
