@@ -16,18 +16,6 @@ use super::{CacheLayout, Desc, TokenPositions, run};
 use crate::Backend;
 use crate::convert::{TILE, narrow, widen, with_tile};
 
-/// The positions of tokens `k..` of `positions`.
-fn after(positions: TokenPositions<'_>, k: usize) -> TokenPositions<'_> {
-    match positions {
-        // Checked by the caller: `first + tokens − 1` does not overflow.
-        TokenPositions::Consecutive { start, first } => TokenPositions::Consecutive {
-            start,
-            first: first + k as u64,
-        },
-        TokenPositions::Each(list) => TokenPositions::Each(list.get(k..).unwrap_or_default()),
-    }
-}
-
 /// Vector `(head, token)` of a target with `head_dim` values per vector (empty where it does
 /// not exist, which the callers never ask for).
 fn vector<'a, T>(
@@ -94,7 +82,7 @@ pub(super) fn apply<T: Element>(
                     backend,
                     &rotary,
                     count,
-                    after(positions, first),
+                    positions.part(first, count),
                     Job::Apply(part),
                 );
                 for (i, slot) in values.chunks_exact(r).enumerate() {
@@ -141,7 +129,13 @@ pub(super) fn cache<T: Element>(
                     sin: &mut *t2,
                 },
             };
-            run(backend, desc, count, after(positions, k), Job::Cache(part));
+            run(
+                backend,
+                desc,
+                count,
+                positions.part(k, count),
+                Job::Cache(part),
+            );
             let d1 = first.get_mut(k * u1..(k + count) * u1).unwrap_or_default();
             narrow(how, t1, d1);
             let d2 = second.get_mut(k * u2..(k + count) * u2).unwrap_or_default();
