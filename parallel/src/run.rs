@@ -54,7 +54,13 @@ where
         kernel(first, block)
     };
     let rows = data.len() / d_model.max(1);
-    let chunk_rows = chunk::rows_per_chunk(d_model, size_of::<T>(), data.len(), cut.streamable);
+    let chunk_rows = chunk::rows_per_chunk(
+        d_model,
+        size_of::<T>(),
+        data.len(),
+        cut.streamable,
+        rayon::current_num_threads(),
+    );
     if rows <= chunk_rows {
         return kernel(0, data);
     }
@@ -101,7 +107,7 @@ mod tests {
                     streamable: false,
                     fresh: first_row == 63,
                 };
-                let rows = 3 * chunk::rows_per_chunk(d_model, 4, 0, false) + 1;
+                let rows = 5 * chunk::rows_per_chunk(d_model, 4, 0, false, 1) + 1;
                 let mut want = vec![0.0f32; rows * d_model];
                 kernel(0, d_model, &mut want).unwrap();
                 for threads in [1, 2, 3, 7] {
@@ -124,7 +130,7 @@ mod tests {
                     );
                     let mut starts = starts.into_inner().unwrap();
                     starts.sort_unstable();
-                    assert!(starts.len() >= 3, "d={d_model}: {starts:?}");
+                    assert!(starts.len() >= 2, "d={d_model}: {starts:?}");
                     for &s in &starts[1..] {
                         assert_eq!(
                             (first_row + s as u64) % posenc_simd::ANCHOR_ROWS,
@@ -143,17 +149,39 @@ mod tests {
         let d = 1024;
         let stream_bytes = posenc_simd::stream_bytes();
         let big = chunk::streamed_table_bytes() / 4;
-        let streamed = chunk::rows_per_chunk(d, 4, big, true);
+        let streamed = chunk::rows_per_chunk(d, 4, big, true, 2);
         assert!(streamed * d * 4 >= stream_bytes);
         assert!(big / d / streamed >= 2, "a streamed table still splits");
-        assert!(chunk::rows_per_chunk(d, 4, big - d, true) * d * 4 < stream_bytes);
-        assert!(chunk::rows_per_chunk(d, 8, big, false) * d * 8 < stream_bytes);
+        assert!(chunk::rows_per_chunk(d, 4, big - d, true, 1) * d * 4 < stream_bytes);
+        assert!(chunk::rows_per_chunk(d, 8, big, false, 1) * d * 8 < stream_bytes);
         for d in [1, 3, 1024, 65_536, usize::MAX] {
             for streamable in [false, true] {
-                let rows = chunk::rows_per_chunk(d, 4, usize::MAX, streamable);
+                let rows = chunk::rows_per_chunk(d, 4, usize::MAX, streamable, 0);
                 assert!(rows >= 1 && (rows as u64).is_multiple_of(posenc_simd::ANCHOR_ROWS));
             }
         }
+    }
+
+    /// Tables that stay in the cache make about `CHUNKS_PER_THREAD` chunks a thread, none
+    /// smaller than `CHUNK_BYTES` nor (before rounding to whole periods) larger than half of
+    /// `stream_bytes`, so that no chunk of them is streamed.
+    #[test]
+    fn cached_tables_make_a_few_chunks_a_thread() {
+        let (d, row_bytes) = (512, 512 * 4);
+        let period_bytes = row_bytes * posenc_simd::ANCHOR_ROWS as usize;
+        let values = (4 << 20) / 4;
+        for threads in [1, 2, 4, 64] {
+            let rows = chunk::rows_per_chunk(d, 4, values, true, threads);
+            let want = ((4 << 20) / (chunk::CHUNKS_PER_THREAD * threads))
+                .clamp(chunk::CHUNK_BYTES, posenc_simd::stream_bytes() / 2);
+            assert!(rows * row_bytes >= want && rows * row_bytes < want + period_bytes);
+            assert!(rows * row_bytes < posenc_simd::stream_bytes());
+        }
+        assert_eq!(
+            chunk::rows_per_chunk(d, 4, values, true, 2) * row_bytes,
+            1 << 20,
+            "a 4 MiB table makes two chunks for each of two threads"
+        );
     }
 
     /// A kernel's error stops the loop and is returned.
