@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz smoke: builds every cargo-fuzz target of fuzz/ and runs each for a short time
-# (FUZZ_SECONDS, default 10: nine targets, and the whole CI run must stay under 30 minutes). A crash, a failed assertion or a timeout fails the script.
+# (FUZZ_SECONDS, default 10: there are nine targets, and the whole CI run must stay under 30
+# minutes). A crash, a failed assertion or a timeout fails the script.
 # Long local runs: `cd fuzz && cargo +nightly fuzz run <target> -- -max_total_time=600`.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
