@@ -381,81 +381,102 @@ fn walk_lines<L: Lanes>(
     // bytes (`write_run` streams only where they do; checked here, where `put` relies on it).
     let start = tile.as_ptr().addr() + from.at * size_of::<f32>();
     let aligned = start.is_multiple_of(16) && (d * size_of::<f32>()).is_multiple_of(16);
-    let lines = now
-        .as_chunks_mut::<STRIP>()
-        .0
-        .iter_mut()
-        .zip(next.as_chunks_mut::<STRIP>().0)
-        .zip(twice_cos.as_chunks::<STRIP>().0)
-        .enumerate();
     // The choice made once for all lines, not at each (where it was not hoisted).
     if streaming && aligned {
-        for (line, ((now, next), twice_cos)) in lines {
+        for (line, (now, next, twice_cos)) in line_states(now, next, twice_cos) {
             let at = from.at + 4 * STRIP * line;
             rows::<L, STRIP, { 4 * STRIP }, true>(d, at, now, next, twice_cos, tile);
         }
     } else if tile.len() == MAX_PLAIN_PASS * d {
-        for (line, ((now, next), twice_cos)) in lines {
-            let at = from.at + 4 * STRIP * line;
-            whole_pass::<L, MAX_PLAIN_PASS>(d, at, now, next, twice_cos, tile);
-        }
+        whole_pass::<L, MAX_PLAIN_PASS>(d, from.at, now, next, twice_cos, tile);
     } else if tile.len() == PLAIN_PASS * d {
-        for (line, ((now, next), twice_cos)) in lines {
-            let at = from.at + 4 * STRIP * line;
-            whole_pass::<L, PLAIN_PASS>(d, at, now, next, twice_cos, tile);
-        }
+        whole_pass::<L, PLAIN_PASS>(d, from.at, now, next, twice_cos, tile);
     } else {
-        for (line, ((now, next), twice_cos)) in lines {
+        for (line, (now, next, twice_cos)) in line_states(now, next, twice_cos) {
             let at = from.at + 4 * STRIP * line;
             rows::<L, STRIP, { 4 * STRIP }, false>(d, at, now, next, twice_cos, tile);
         }
     }
 }
 
-/// A line of [`rows`] down a whole pass of `R` (even) rows with ordinary stores: what `rows`
-/// checks at every row (that its columns exist) and at its end (the odd rows of a short tile)
-/// is checked once here, so that the walk is the FMAs, conversions, stores and prefetches
-/// alone. A 256×512 table took 1.46 instructions a value through `rows` and takes 1.33 so
-/// (callgrind, table_profile): a walk of 16 rows sets up in about 55, 20 of them the state's
-/// loads and stores, against about 100.
+/// One line's `now`, `next` and `twice_cos`.
+type LineState<'a, L> = (&'a mut [L; STRIP], &'a mut [L; STRIP], &'a [L; STRIP]);
+
+/// The state of each line (of [`STRIP`] vectors) of `now`, `next` and `twice_cos`, numbered.
+#[inline(always)]
+fn line_states<'a, L>(
+    now: &'a mut [L],
+    next: &'a mut [L],
+    twice_cos: &'a [L],
+) -> impl Iterator<Item = (usize, LineState<'a, L>)> {
+    now.as_chunks_mut::<STRIP>()
+        .0
+        .iter_mut()
+        .zip(next.as_chunks_mut::<STRIP>().0)
+        .zip(twice_cos.as_chunks::<STRIP>().0)
+        .map(|((now, next), twice_cos)| (now, next, twice_cos))
+        .enumerate()
+}
+
+/// The lines of [`rows`] from column `at` on, each down a whole pass of `R` (even) rows, with
+/// ordinary stores: what `rows` checks at every row (that its columns exist) and at its end
+/// (the odd rows of a short tile), and what `walk_lines` works out for every line (its state's
+/// bounds), is checked once here, so that a line's walk is its state's loads and stores, its
+/// prefetch distance and the FMAs, conversions, stores and prefetches of its rows alone. On a
+/// 256×512 table (callgrind, table_profile, the kernel's own instructions) a walk of 16 rows
+/// set up in about 100 instructions through `rows`, 60 with the row checks hoisted out of the
+/// walk, and 47 so, 20 of them the state's loads and stores: 1.37 instructions a value with a
+/// walk per line, 1.32 with the lines of a pass in one call.
 #[inline(always)]
 fn whole_pass<L: Lanes, const R: usize>(
     d: usize,
     at: usize,
-    now_out: &mut [L; STRIP],
-    next_out: &mut [L; STRIP],
-    twice_cos: &[L; STRIP],
+    now: &mut [L],
+    next: &mut [L],
+    twice_cos: &[L],
     tile: &mut [f32],
 ) {
     const { assert!(R.is_multiple_of(2)) };
     const W: usize = 4 * STRIP;
-    let ahead = prefetch_ahead(d, at + W, tile.len());
-    if d.checked_sub(at).is_none_or(|room| room < W) || Some(tile.len()) != R.checked_mul(d) {
+    let (now, next, twice_cos) = (
+        now.as_chunks_mut::<STRIP>().0,
+        next.as_chunks_mut::<STRIP>().0,
+        twice_cos.as_chunks::<STRIP>().0,
+    );
+    let lines = now.len().min(next.len()).min(twice_cos.len());
+    let end = lines
+        .checked_mul(W)
+        .and_then(|values| values.checked_add(at));
+    if end.is_none_or(|end| end > d) || Some(tile.len()) != R.checked_mul(d) {
         return;
     }
-    let (mut now, mut next) = (*now_out, *next_out);
     let first = tile.as_mut_ptr().wrapping_add(at);
-    for pair in 0..R / 2 {
-        let row = 2 * pair;
-        // SAFETY: `row + 1 < R` and `at + W ≤ d` (checked above): columns `at..at + W` of rows
-        // `row` and `row + 1` lie inside `tile` (`R·d` values), apart, and borrowed from it
-        // mutably for this call alone.
-        let (first_out, second_out) = unsafe {
-            (
-                &mut *first.add(row * d).cast::<[f32; W]>(),
-                &mut *first.add((row + 1) * d).cast::<[f32; W]>(),
-            )
-        };
-        put::<L, STRIP, W, false>(&now, first_out, ahead);
-        for v in 0..STRIP {
-            now[v] = recur(twice_cos[v], next[v], now[v]);
+    for line in 0..lines {
+        let ahead = prefetch_ahead(d, at + W * (line + 1), tile.len());
+        let (mut now_line, mut next_line, twice_cos) = (now[line], next[line], twice_cos[line]);
+        let first = first.wrapping_add(W * line);
+        for pair in 0..R / 2 {
+            let row = 2 * pair;
+            // SAFETY: `row + 1 < R` and `at + W·(line + 1) ≤ d` (checked above): these columns
+            // of rows `row` and `row + 1` lie inside `tile` (`R·d` values), apart, and
+            // borrowed from it mutably for this call alone.
+            let (first_out, second_out) = unsafe {
+                (
+                    &mut *first.add(row * d).cast::<[f32; W]>(),
+                    &mut *first.add((row + 1) * d).cast::<[f32; W]>(),
+                )
+            };
+            put::<L, STRIP, W, false>(&now_line, first_out, ahead);
+            for v in 0..STRIP {
+                now_line[v] = recur(twice_cos[v], next_line[v], now_line[v]);
+            }
+            put::<L, STRIP, W, false>(&next_line, second_out, ahead);
+            for v in 0..STRIP {
+                next_line[v] = recur(twice_cos[v], now_line[v], next_line[v]);
+            }
         }
-        put::<L, STRIP, W, false>(&next, second_out, ahead);
-        for v in 0..STRIP {
-            next[v] = recur(twice_cos[v], now[v], next[v]);
-        }
+        (now[line], next[line]) = (now_line, next_line);
     }
-    (*now_out, *next_out) = (now, next);
 }
 
 /// Vector `strip.first` of `state` down the rows of `tile`, into the `W` (at most 4) values of
