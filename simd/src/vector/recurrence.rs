@@ -425,8 +425,8 @@ fn line_states<'a, L>(
 /// prefetch distance and the FMAs, conversions, stores and prefetches of its rows alone. On a
 /// 256×512 table (callgrind, table_profile, the kernel's own instructions) a walk of 16 rows
 /// set up in about 100 instructions through `rows`, 60 with the row checks hoisted out of the
-/// walk, and 47 so, 20 of them the state's loads and stores: 1.37 instructions a value with a
-/// walk per line, 1.32 with the lines of a pass in one call.
+/// walk, and 47 so, 20 of them the state's loads and stores: 1.50 instructions a value
+/// through `rows`, 1.37 with a walk per line, 1.32 with the lines of a pass in one call.
 #[inline(always)]
 fn whole_pass<L: Lanes, const R: usize>(
     d: usize,
@@ -447,12 +447,14 @@ fn whole_pass<L: Lanes, const R: usize>(
     let end = lines
         .checked_mul(W)
         .and_then(|values| values.checked_add(at));
-    if end.is_none_or(|end| end > d) || Some(tile.len()) != R.checked_mul(d) {
+    let pass = tile.len();
+    if end.is_none_or(|end| end > d) || Some(pass) != R.checked_mul(d) {
         return;
     }
+    // Rows are reached through this pointer alone from here on, not through `tile`.
     let first = tile.as_mut_ptr().wrapping_add(at);
     for line in 0..lines {
-        let ahead = prefetch_ahead(d, at + W * (line + 1), tile.len());
+        let ahead = prefetch_ahead(d, at + W * (line + 1), pass);
         let (mut now_line, mut next_line, twice_cos) = (now[line], next[line], twice_cos[line]);
         let first = first.wrapping_add(W * line);
         for pair in 0..R / 2 {
