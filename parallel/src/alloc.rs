@@ -13,7 +13,8 @@ pub(crate) fn bytes<T: Element>(values: usize) -> Option<usize> {
 ///
 /// Zeroed memory comes from `calloc`: for a large table that is a fresh mapping of the
 /// operating system's zero pages, so no pass over the bytes happens here and each page is
-/// faulted in (or populated, a chunk at a time) by the thread that first writes it. All-zero
+/// faulted in by its first write (or populated, a part per thread, before the table is
+/// written). All-zero
 /// bits are `0.0` for both element types, so the memory is a valid `[T]` from the start. Large
 /// tables are advised to use huge pages before anything touches them where that cannot stall
 /// (see [`pages`](crate::pages)).

@@ -23,10 +23,18 @@
 //! So the advice is given only where neither can happen: no free page reporting at 2 MiB,
 //! and a `defrag` that never compacts in the fault (`defer`, `never`) or free lists that
 //! already hold twice the table's huge pages (`/proc/buddyinfo`). Where it is not given, the
-//! table's 4 KiB pages are populated by the thread that writes them, a chunk per call
-//! (`MADV_POPULATE_WRITE`, Linux 5.14): one call instead of a fault per page (measured as
-//! above: first table 120 ms median against 141 ms for `vec!`, repeated 83 against 102 ms).
-//! Linux only; elsewhere nothing is advised. The table is the same either way.
+//! table's 4 KiB pages are populated before it is written, one contiguous part by each thread
+//! of the pool (`MADV_POPULATE_WRITE`, Linux 5.14): one call instead of a fault per page
+//! (measured as above: first table 120 ms median against 141 ms for `vec!`, repeated 83
+//! against 102 ms). Linux only; elsewhere nothing is advised. The table is the same either way.
+//!
+//! All pages first, not each chunk's just before the chunk is written, which is how it was
+//! first done: a chunk populated just before its writes still has its freshly zeroed lines in
+//! the cache, which the non-temporal stores that follow have to evict first (the likely cause,
+//! not measured directly). On the Ice Lake server VM of issue 14 (`fresh_table table T 20`,
+//! medians of 20, interleaved series), one thread: repeated tables 39.9–42.9 ms (once 50.5)
+//! against 44.2–45.1 (once 57.3) chunk by chunk, the first table of a process 40.2 against
+//! 56.3 ms; two threads, first table 22.3 against 27.3 ms, repeated within noise.
 //!
 //! Measured again for issue 14 (`benches/examples/fresh_table.rs`, 128 MiB, medians / worst of
 //! 20, three series on the same VM under load 5 to 7): with the advice tables took 14–55 ms in

@@ -14,8 +14,8 @@ pub(crate) struct Cut {
     pub(crate) first_row: u64,
     /// Whether the kernel streams large blocks of this output (`f32` table writes).
     pub(crate) streamable: bool,
-    /// Whether the buffer is freshly allocated: each chunk's pages are then populated by the
-    /// thread that writes it, just before (see [`pages`](crate::pages)).
+    /// Whether the buffer is freshly allocated: its pages are then populated before any chunk
+    /// is written, one contiguous part by each thread of the pool (see [`pages`](crate::pages)).
     pub(crate) fresh: bool,
 }
 
@@ -46,13 +46,11 @@ where
     T: Element,
     F: Fn(usize, &mut [T]) -> Result<(), Error> + Sync,
 {
-    let fresh = cut.fresh && size_of_val(data) >= crate::pages::MIN_BYTES;
-    let kernel = |first: usize, block: &mut [T]| {
-        if fresh {
-            crate::pages::populate(block);
-        }
-        kernel(first, block)
-    };
+    if cut.fresh && size_of_val(data) >= crate::pages::MIN_BYTES {
+        let part = data.len().div_ceil(rayon::current_num_threads().max(1));
+        data.par_chunks_mut(part.max(1))
+            .for_each(crate::pages::populate);
+    }
     let rows = data.len() / d_model.max(1);
     let chunk_rows = chunk::rows_per_chunk(
         d_model,
