@@ -30,6 +30,12 @@ export POSENC_TEST_RUNNER="$runner"
 # (32: at 64 this step took 11 of a 35-minute CI run on the Ice Lake VM, over the 30 allowed).
 export PROPTEST_CASES="${PROPTEST_CASES:-32}"
 
+# Optimised test builds (opt-level 1; overflow checks and debug assertions stay on, and no
+# optimisation level changes a float's rounding in Rust): under qemu an unoptimised test binary
+# ran the determinism, backend and RoPE tests for 5 minutes of this step.
+export CARGO_PROFILE_DEV_OPT_LEVEL="${CARGO_PROFILE_DEV_OPT_LEVEL:-1}"
+export CARGO_PROFILE_TEST_OPT_LEVEL="${CARGO_PROFILE_TEST_OPT_LEVEL:-1}"
+
 # The crates whose code depends on the target: core, simd (wide's NEON lanes), parallel and the
 # property suite over all of them, with the golden files. CROSS_ALL=1 runs the whole workspace
 # but the benches (the CLI too: its tests pass under the runner, but building clap, plotters
