@@ -468,14 +468,14 @@ fn whole_pass<L: Lanes, const R: usize>(
                     &mut *first.add((row + 1) * d).cast::<[f32; W]>(),
                 )
             };
-            put::<L, STRIP, W, false>(&now_line, first_out, ahead);
-            for v in 0..STRIP {
-                now_line[v] = recur(twice_cos[v], next_line[v], now_line[v]);
-            }
-            put::<L, STRIP, W, false>(&next_line, second_out, ahead);
-            for v in 0..STRIP {
-                next_line[v] = recur(twice_cos[v], now_line[v], next_line[v]);
-            }
+            put_two::<L, STRIP, W, false>(
+                &mut now_line,
+                &mut next_line,
+                &twice_cos,
+                first_out,
+                second_out,
+                ahead,
+            );
         }
         (now[line], next[line]) = (now_line, next_line);
     }
@@ -575,6 +575,22 @@ fn two_rows<L: Lanes, const N: usize, const W: usize, const STREAM: bool>(
     else {
         return false;
     };
+    put_two::<L, N, W, STREAM>(now, next, twice_cos, first_out, second_out, ahead);
+    true
+}
+
+/// Rows j and j + 1 (`now`, `next`) into `first_out` and `second_out`, each stepped two rows
+/// on: the one order of puts and steps that every walk uses, so that every path writes the same
+/// bits.
+#[inline(always)]
+fn put_two<L: Lanes, const N: usize, const W: usize, const STREAM: bool>(
+    now: &mut [L; N],
+    next: &mut [L; N],
+    twice_cos: &[L; N],
+    first_out: &mut [f32; W],
+    second_out: &mut [f32; W],
+    ahead: usize,
+) {
     put::<L, N, W, STREAM>(now, first_out, ahead);
     for v in 0..N {
         now[v] = recur(twice_cos[v], next[v], now[v]);
@@ -583,7 +599,6 @@ fn two_rows<L: Lanes, const N: usize, const W: usize, const STREAM: bool>(
     for v in 0..N {
         next[v] = recur(twice_cos[v], now[v], next[v]);
     }
-    true
 }
 
 /// The `W` columns of `row` from `at`, if it has them.
